@@ -1,0 +1,83 @@
+"""URL rules shared by every stage: slugs, the site's base path, and which URLs are unsafe.
+
+Kept in one place so that a Markdown link, a front-matter URL and a template all obey the same
+rules: every internal link carries `base_url`'s path, and no script URL reaches a page.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+"""FORMAT.md 3.1: what an explicit `slug` must look like."""
+
+_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def slugify(text: str) -> str:
+    """A URL-safe name: ASCII letters and digits joined by single hyphens.
+
+    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe"); text with no
+    Latin letters at all (Cyrillic, Arabic) falls back to its code points in hex so that it still
+    yields a stable, unique, valid slug.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if slug:
+        return slug
+    letters = [f"{ord(ch):x}" for ch in text if ch.isalnum()]
+    return "-".join(letters)[:80].strip("-") or "untitled"
+
+
+def is_dangerous_url(url: str, *, image: bool = False) -> bool:
+    """True for a URL that could run script: `javascript:`, `vbscript:`, `data:`, `file:`.
+
+    The check sees through the disguises browsers forgive: HTML entities (`&#106;avascript:`),
+    mixed case, and spaces or control characters inside or around the scheme. `data:` is allowed
+    for images (FORMAT.md 3.3), except `data:image/svg+xml`, which can carry script.
+    """
+    plain = html.unescape(url)
+    plain = _CONTROL_AND_SPACE.sub("", plain).lower()
+    if image and plain.startswith("data:image/") and not plain.startswith("data:image/svg"):
+        return False
+    return plain.startswith(_DANGEROUS_SCHEMES)
+
+
+def is_external(url: str) -> bool:
+    """True for a URL with a scheme or host: it is left as written."""
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc)
+
+
+@dataclass(frozen=True, slots=True)
+class BaseUrl:
+    """`base_url` split into the origin and the path every internal link starts with."""
+
+    origin: str
+    path: str
+
+    @classmethod
+    def parse(cls, url: str) -> BaseUrl:
+        parts = urlsplit(url)
+        path = parts.path or "/"
+        if not path.endswith("/"):
+            path += "/"
+        return cls(origin=f"{parts.scheme}://{parts.netloc}", path=path)
+
+    def __str__(self) -> str:
+        return self.origin + self.path
+
+    def link(self, site_path: str) -> str:
+        """The link for a site path such as `actors/putin/` or `/static/theme.css`."""
+        return self.path + site_path.lstrip("/")
+
+    def absolute(self, site_path: str) -> str:
+        """The absolute URL, for feeds, sitemaps, canonical links and metadata."""
+        return self.origin + self.link(site_path)
