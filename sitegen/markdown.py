@@ -353,14 +353,14 @@ def _register_section(call: _Call, kind: str, placeholder: Token) -> None:
 def _top_level_blocks(
     tokens: list[Token], openers: tuple[str, ...], call: _Call, kind: str
 ) -> Iterator[list[Token]]:
-    """The section's top-level blocks opened by one of `openers`; warns about anything else."""
+    """The section's top-level blocks opened by one of `openers`; warns about other content."""
     index = 0
     while index < len(tokens):
         token = tokens[index]
         end = _block_end(tokens, index)
         if token.type in openers:
             yield tokens[index:end]
-        else:
+        elif token.type != "heading_open":  # sub-headings may group the items
             what = "a blockquote" if kind == "quotes" else "a list item"
             title = _SECTION_TITLES[kind]
             call.diagnostics.append(
