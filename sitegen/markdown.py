@@ -129,17 +129,18 @@ class _Call:
     mentions: dict[str, None] = field(default_factory=dict)
     sections: dict[str, Token] = field(default_factory=dict)
     toc: list[Heading] = field(default_factory=list)
-    source_lines: list[str] | None = None
+    source: str = ""
+    _source_lines: list[str] | None = None
 
     def place(self, line: int, col: int = 1) -> Place:
         return Place(self.path, self.first_line + line, col)
 
     def column_of(self, line: int, needle: str) -> int:
         """1-based column of `needle` in body line `line`, or 1 when it cannot be found."""
-        if self.source_lines is None:
-            return 1
-        if 0 <= line < len(self.source_lines):
-            found = self.source_lines[line].find(needle)
+        if self._source_lines is None:  # split only when a problem is found: most files have none
+            self._source_lines = self.source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if 0 <= line < len(self._source_lines):
+            found = self._source_lines[line].find(needle)
             if found >= 0:
                 return found + 1
         return 1
@@ -206,7 +207,7 @@ class MarkdownRenderer:
 
     def _parse(self, text: str, env: dict[str, Any], *, inline: bool) -> list[Token]:
         call: _Call = env[_ENV_KEY]
-        call.source_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        call.source = text
         try:
             return self._md.parseInline(text, env) if inline else self._md.parse(text, env)
         except RecursionError:
