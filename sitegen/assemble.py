@@ -82,7 +82,12 @@ class SiteResolver:
         return self._name_index.get(name.casefold())
 
     def content_link(self, target: str) -> str | None:
-        return self._content_links.get(target)
+        """The page of a content file; a path that misses is also tried from `content/`, so that
+        `../actors/putin.md` works from any explainer, as FORMAT.md writes it."""
+        found = self._content_links.get(target)
+        if found is None and not target.startswith("content/"):
+            found = self._content_links.get(f"content/{target}")
+        return found
 
     def known_actor_ids(self) -> Iterable[str]:
         return self._actor_names.keys()
@@ -92,32 +97,55 @@ def actor_link(base_url: BaseUrl, actor_id: str) -> str:
     return base_url.link(f"actors/{actor_id}/")
 
 
-def assemble(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer, version: str) -> tuple[Site, list[Diagnostic]]:
+def assemble(
+    config: SiteConfig, sources: Sources, renderer: MarkdownRenderer, version: str
+) -> tuple[Site, list[Diagnostic]]:
     """The site model from all sources, with every cross-reference checked."""
     problems: list[Diagnostic] = []
     base = config.base_url
     explainer_links, page_links = _claim_urls(sources, base, problems)
     file_actors = {source.spec.id: source for source in sources.actors}
     content_links = {**explainer_links, **page_links}
-    content_links.update({source.path: actor_link(base, actor_id) for actor_id, source in file_actors.items()})
+    content_links.update(
+        {source.path: actor_link(base, actor_id) for actor_id, source in file_actors.items()}
+    )
 
     name_index = _name_index(source.spec for source in sources.actors)
-    lifted_actors = _lift_body_actors(sources.explainers, renderer, base, file_actors, name_index, content_links)
+    lifted_actors = _lift_body_actors(
+        sources.explainers, renderer, base, file_actors, name_index, content_links
+    )
     inline = _first_inline_definitions(sources.explainers, lifted_actors)
-    actor_names = {actor_id: spec.name or actor_id for actor_id, spec in {**inline, **{k: v.spec for k, v in file_actors.items()}}.items()}
+    actor_names = {
+        actor_id: spec.name or actor_id
+        for actor_id, spec in {**inline, **{k: v.spec for k, v in file_actors.items()}}.items()
+    }
     name_index = _name_index([*inline.values(), *(source.spec for source in sources.actors)])
     resolver = SiteResolver(base, actor_names, name_index, content_links)
     builder = _Builder(config, renderer, resolver, file_actors, problems)
 
     explainers = sorted(
-        (builder.explainer(source, explainer_links[source.path]) for source in sources.explainers if source.path in explainer_links),
+        (
+            builder.explainer(source, explainer_links[source.path])
+            for source in sources.explainers
+            if source.path in explainer_links
+        ),
         key=lambda e: (-e.date.value.timestamp(), e.slug),
     )
-    site_actors = {actor_id: builder.site_actor(actor_id, spec) for actor_id, spec in sorted(inline.items()) if actor_id not in file_actors}
-    site_actors.update({actor_id: builder.file_actor(source) for actor_id, source in sorted(file_actors.items())})
+    site_actors = {
+        actor_id: builder.site_actor(actor_id, spec)
+        for actor_id, spec in sorted(inline.items())
+        if actor_id not in file_actors
+    }
+    site_actors.update(
+        {actor_id: builder.file_actor(source) for actor_id, source in sorted(file_actors.items())}
+    )
     entries = _actor_entries(explainers, site_actors, builder, file_actors, inline)
     topics = _topics(explainers, base)
-    pages = tuple(builder.page(source, page_links[source.path]) for source in sources.pages if source.path in page_links)
+    pages = tuple(
+        builder.page(source, page_links[source.path])
+        for source in sources.pages
+        if source.path in page_links
+    )
     site = Site(
         config=config,
         explainers=tuple(explainers),
@@ -133,7 +161,9 @@ def assemble(config: SiteConfig, sources: Sources, renderer: MarkdownRenderer, v
 # -- URLs ------------------------------------------------------------------------------------------
 
 
-def _claim_urls(sources: Sources, base: BaseUrl, problems: list[Diagnostic]) -> tuple[dict[str, str], dict[str, str]]:
+def _claim_urls(
+    sources: Sources, base: BaseUrl, problems: list[Diagnostic]
+) -> tuple[dict[str, str], dict[str, str]]:
     """Give each explainer and page its URL; two claims on one URL are an error naming both."""
     owners: dict[str, str] = {}
     explainers: dict[str, str] = {}
@@ -143,11 +173,19 @@ def _claim_urls(sources: Sources, base: BaseUrl, problems: list[Diagnostic]) -> 
     ] + [(e.slug, e.path, e.slug_place, explainers) for e in sources.explainers]
     for slug, path, place, table in claims:
         if slug in RESERVED_SLUGS:
-            problems.append(place.error(f"slug `{slug}` is reserved for sitegen's own `/{slug}/` pages; choose another"))
+            problems.append(
+                place.error(
+                    f"slug `{slug}` is reserved for sitegen's own `/{slug}/` pages; choose another"
+                )
+            )
             continue
         folded = slug.casefold()
         if folded in owners:
-            problems.append(place.error(f"slug `{slug}` is already used by {owners[folded]}; both would write /{slug}/"))
+            problems.append(
+                place.error(
+                    f"slug `{slug}` is already used by {owners[folded]}; both would write /{slug}/"
+                )
+            )
             continue
         owners[folded] = path
         table[path] = base.link(f"{slug}/")
@@ -180,15 +218,24 @@ def _lift_body_actors(
     Mentions anywhere in the site may name these actors, so they must be known before any body
     is rendered for real. Only the few files that have such a section are read twice.
     """
-    resolver = SiteResolver(base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links)
+    resolver = SiteResolver(
+        base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links
+    )
     lifted: dict[str, tuple[ActorSpec, ...]] = {}
     for source in explainers:
         if not _ACTORS_SECTION.search(source.body.text):
             continue
-        body = renderer.render_body(source.body.text, path=source.path, first_line=source.body.place.line, resolver=resolver)
+        body = renderer.render_body(
+            source.body.text, path=source.path, first_line=source.body.place.line, resolver=resolver
+        )
         if body.sections.actors is not None:
             lifted[source.path] = tuple(
-                ActorSpec(id=item.actor_id, place=Place(source.path, item.line, 1), name=item.name, role=item.role or None)
+                ActorSpec(
+                    id=item.actor_id,
+                    place=Place(source.path, item.line, 1),
+                    name=item.name,
+                    role=item.role or None,
+                )
                 for item in body.sections.actors
             )
     return lifted
@@ -249,18 +296,26 @@ class _Builder:
     # pieces of Markdown
 
     def inline(self, text: Text) -> Markup:
-        html, problems = self.renderer.render_inline(text.text, path=text.place.path, line=text.place.line, resolver=self.resolver)
+        html, problems = self.renderer.render_inline(
+            text.text, path=text.place.path, line=text.place.line, resolver=self.resolver
+        )
         self.problems.extend(problems)
         return html
 
     def block(self, text: Text) -> Markup:
-        html, problems = self.renderer.render_block(text.text, path=text.place.path, first_line=text.place.line, resolver=self.resolver)
+        html, problems = self.renderer.render_block(
+            text.text, path=text.place.path, first_line=text.place.line, resolver=self.resolver
+        )
         self.problems.extend(problems)
         return html
 
     def body(self, source_path: str, text: Text, *, lift: bool) -> RenderedBody:
         body = self.renderer.render_body(
-            text.text, path=source_path, first_line=text.place.line, resolver=self.resolver, lift_sections=lift
+            text.text,
+            path=source_path,
+            first_line=text.place.line,
+            resolver=self.resolver,
+            lift_sections=lift,
         )
         self.problems.extend(body.diagnostics)
         return body
@@ -310,30 +365,49 @@ class _Builder:
         if spec.by_reference and source is None:
             known = list(self.file_actors)
             self.problems.append(
-                spec.place.error(f"unknown actor `{spec.id}`: there is no content/actors/{spec.id}.md{did_you_mean(spec.id, known)}")
+                spec.place.error(
+                    f"unknown actor `{spec.id}`: there is no content/actors/{spec.id}.md"
+                    f"{did_you_mean(spec.id, known)}"
+                )
             )
             return None
         base = self.file_actor(source) if source else None
         if base is None and not spec.name:
-            self.problems.append(spec.place.error(f"actor `{spec.id}` needs `name`: there is no actor file for it"))
+            self.problems.append(
+                spec.place.error(f"actor `{spec.id}` needs `name`: there is no actor file for it")
+            )
             return None
         merged = merge_actor(base, spec, actor_link(self.base, spec.id))
-        return replace(merged, image=self.image(spec.image, spec.place.path, spec.place) if spec.image else merged.image)
+        return replace(
+            merged,
+            image=self.image(spec.image, spec.place.path, spec.place)
+            if spec.image
+            else merged.image,
+        )
 
     def speaker(self, by: str, place: Place, actors: dict[str, Actor]) -> Actor | None:
         """The actor a quote's `by` names: an id, or a name or alias; None for a plain name."""
-        actor_id = by if by in actors or self.resolver.actor(by) else self.resolver.actor_id_for_name(by)
+        actor_id = (
+            by if by in actors or self.resolver.actor(by) else self.resolver.actor_id_for_name(by)
+        )
         if actor_id is None:
             if SLUG_PATTERN.fullmatch(by):
                 known = [*actors, *self.resolver.known_actor_ids()]
                 self.problems.append(
-                    place.warning(f"quote by `{by}`: no actor has this id, so it is shown as a plain name{did_you_mean(by, known)}")
+                    place.warning(
+                        f"quote by `{by}`: no actor has this id, so it is shown as a plain name"
+                        f"{did_you_mean(by, known)}"
+                    )
                 )
             return None
         if actor_id in actors:
             return actors[actor_id]
         source = self.file_actors.get(actor_id)
-        return self.file_actor(source) if source else actors.get(actor_id) or self._inline_site_actor(actor_id)
+        return (
+            self.file_actor(source)
+            if source
+            else actors.get(actor_id) or self._inline_site_actor(actor_id)
+        )
 
     def _inline_site_actor(self, actor_id: str) -> Actor | None:
         link = self.resolver.actor(actor_id)
@@ -346,7 +420,11 @@ class _Builder:
         self.mentions[source.path] = body.mentions
         sections = body.sections
         _check_given_once(source, sections, self.problems)
-        actor_specs = source.actors if source.actors is not None else self._body_actor_specs(source.path, sections)
+        actor_specs = (
+            source.actors
+            if source.actors is not None
+            else self._body_actor_specs(source.path, sections)
+        )
         actors: dict[str, Actor] = {}
         for spec in actor_specs:
             actor = self.explainer_actor(spec)
@@ -374,12 +452,18 @@ class _Builder:
             draft=source.draft,
             actors=tuple(actors.values()),
             quotes=self._quotes(source, sections, actors),
-            timeline=tuple(sorted(self._dated(source.timeline), key=lambda event: event.date.value)),
+            timeline=tuple(
+                sorted(self._dated(source.timeline), key=lambda event: event.date.value)
+            ),
             sources=tuple(self._sources(source)),
             related=tuple(self._related(source)),
             questions=tuple(Question(q.question, self.block(q.answer)) for q in source.questions),
-            updates=tuple(sorted(self._dated(source.updates), key=lambda u: u.date.value, reverse=True)),
-            corrections=tuple(sorted(self._dated(source.corrections), key=lambda c: c.date.value, reverse=True)),
+            updates=tuple(
+                sorted(self._dated(source.updates), key=lambda u: u.date.value, reverse=True)
+            ),
+            corrections=tuple(
+                sorted(self._dated(source.corrections), key=lambda c: c.date.value, reverse=True)
+            ),
             extra=source.extra,
             toc=body.toc,
             word_count=body.word_count,
@@ -387,35 +471,58 @@ class _Builder:
 
     def _body_actor_specs(self, path: str, sections: BodySections) -> tuple[ActorSpec, ...]:
         return tuple(
-            ActorSpec(id=item.actor_id, place=Place(path, item.line, 1), name=item.name, role=item.role or None)
+            ActorSpec(
+                id=item.actor_id,
+                place=Place(path, item.line, 1),
+                name=item.name,
+                role=item.role or None,
+            )
             for item in sections.actors or ()
         )
 
     def _key_points(self, source: ExplainerSource, sections: BodySections) -> tuple[Markup, ...]:
         if source.key_points is not None:
-            points = tuple(self.inline(point) for point in source.key_points)
-        else:
-            points = tuple(point.html for point in sections.key_points or ())
-        if not points and source.key_points is None and sections.key_points is None:
+            return tuple(self.inline(point) for point in source.key_points)
+        if sections.key_points is None:
             self.problems.append(
-                Place(source.path, 1, 1).error("an explainer needs `key_points`, in the front matter or as a `## Key points` section")
+                Place(source.path, 1, 1).error(
+                    "an explainer needs `key_points`, in the front matter or as a "
+                    "`## Key points` section"
+                )
             )
-        elif not points:
-            line = source.field_places["key_points"] if source.key_points is not None else Place(source.path, sections.key_points_line, 1)
-            self.problems.append(line.error("`key_points` needs at least one key point"))
-        return points
+            return ()
+        if not sections.key_points:
+            self.problems.append(
+                Place(source.path, sections.key_points_line, 1).error(
+                    "`## Key points` has no list items"
+                )
+            )
+        return tuple(point.html for point in sections.key_points)
 
-    def _quotes(self, source: ExplainerSource, sections: BodySections, actors: dict[str, Actor]) -> tuple[Quote, ...]:
+    def _quotes(
+        self, source: ExplainerSource, sections: BodySections, actors: dict[str, Actor]
+    ) -> tuple[Quote, ...]:
         quotes: list[Quote] = []
         for spec in source.quotes or ():
             quotes.append(self._quote(spec, actors))
         for item in sections.quotes or ():
             place = Place(source.path, item.line, 1)
             if not item.by:
-                self.problems.append(place.error("quote has no attribution: end it with a line `— actor-id, context`"))
+                self.problems.append(
+                    place.error(
+                        "quote has no attribution: end it with a line `— actor-id, context`"
+                    )
+                )
                 continue
             speaker = self.speaker(item.by, place, actors)
-            quotes.append(Quote(text_html=item.text_html, by_name=speaker.name if speaker else item.by, by=speaker, context=item.context))
+            quotes.append(
+                Quote(
+                    text_html=item.text_html,
+                    by_name=speaker.name if speaker else item.by,
+                    by=speaker,
+                    context=item.context,
+                )
+            )
         return tuple(quotes)
 
     def _quote(self, spec: QuoteSpec, actors: dict[str, Actor]) -> Quote:
@@ -461,10 +568,16 @@ class _Builder:
         )
 
 
-def _check_given_once(source: ExplainerSource, sections: BodySections, problems: list[Diagnostic]) -> None:
+def _check_given_once(
+    source: ExplainerSource, sections: BodySections, problems: list[Diagnostic]
+) -> None:
     """A field given in the front matter and as a body section is an error naming both places."""
     for name, heading, line in (
-        ("key_points", "Key points", sections.key_points_line if sections.key_points is not None else 0),
+        (
+            "key_points",
+            "Key points",
+            sections.key_points_line if sections.key_points is not None else 0,
+        ),
         ("actors", "Who's who", sections.actors_line if sections.actors is not None else 0),
         ("quotes", "What they said", sections.quotes_line if sections.quotes is not None else 0),
     ):
@@ -472,7 +585,8 @@ def _check_given_once(source: ExplainerSource, sections: BodySections, problems:
         if front is not None and line:
             problems.append(
                 Place(source.path, line, 1).error(
-                    f"`{name}` is given twice: in the front matter (line {front.line}) and as a `## {heading}` section here"
+                    f"`{name}` is given twice: in the front matter (line {front.line}) "
+                    f"and as a `## {heading}` section here"
                 )
             )
 
@@ -510,7 +624,9 @@ def _actor_entries(
             actor=actor,
             explainers=tuple(involved.get(actor_id, ())),
             quotes=tuple(quotes.get(actor_id, ())),
-            source_path=file_actors[actor_id].path if actor_id in file_actors else inline[actor_id].place.path,
+            source_path=file_actors[actor_id].path
+            if actor_id in file_actors
+            else inline[actor_id].place.path,
         )
         for actor_id, actor in site_actors.items()
     ]
@@ -527,6 +643,8 @@ def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]
     for explainer in explainers:
         for ref in explainer.topics:
             members[ref.slug].append(explainer)
-    topics = [Topic(names[slug], slug, base.link(f"topics/{slug}/"), tuple(members[slug])) for slug in names]
+    topics = [
+        Topic(names[slug], slug, base.link(f"topics/{slug}/"), tuple(members[slug]))
+        for slug in names
+    ]
     return tuple(sorted(topics, key=lambda topic: (topic.name.casefold(), topic.slug)))
-

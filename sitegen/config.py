@@ -20,7 +20,16 @@ from sitegen.urls import BaseUrl
 
 CONFIG_NAME = "sitegen.yaml"
 CONFIG_KEYS = frozenset(
-    ("title", "description", "base_url", "language", "timezone", "publisher", "per_page", "allow_html")
+    (
+        "title",
+        "description",
+        "base_url",
+        "language",
+        "timezone",
+        "publisher",
+        "per_page",
+        "allow_html",
+    )
 )
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
@@ -58,9 +67,13 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         return SiteConfig(), []
     if not isinstance(data, dict):
         return SiteConfig(), [
-            Place(CONFIG_NAME, 1, 1).error(f"{CONFIG_NAME} must be a mapping of settings, got {describe(data)}")
+            Place(CONFIG_NAME, 1, 1).error(
+                f"{CONFIG_NAME} must be a mapping of settings, got {describe(data)}"
+            )
         ]
-    read = FieldReader(Document(CONFIG_NAME, data, "", 0, value_places, key_places), ZoneInfo("UTC"))
+    read = FieldReader(
+        Document(CONFIG_NAME, data, "", 0, value_places, key_places), ZoneInfo("UTC")
+    )
     read.check_known(CONFIG_KEYS, what="setting")
     defaults = SiteConfig()
     config = SiteConfig(
@@ -90,14 +103,20 @@ def _read_base_url(read: FieldReader) -> BaseUrl | None:
         return None
     parsed = parse_base_url(url)
     if parsed is None:
-        read.error(("base_url",), f"`base_url` must be an absolute http(s) URL such as https://example.org/news/, got `{url}`")
+        read.error(
+            ("base_url",),
+            f"`base_url` must be an absolute http(s) URL such as https://example.org/news/, "
+            f"got `{url}`",
+        )
     return parsed
 
 
 def _read_language(read: FieldReader) -> str | None:
     language = read.text("language")
     if language and not _LANGUAGE.fullmatch(language):
-        read.error(("language",), f"`language` `{language}` is not a language tag such as `en` or `pt-BR`")
+        read.error(
+            ("language",), f"`language` `{language}` is not a language tag such as `en` or `pt-BR`"
+        )
         return None
     return language or None
 
@@ -109,7 +128,9 @@ def _read_timezone(read: FieldReader) -> str | None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        read.error(("timezone",), f"`timezone` `{name}` is not an IANA time zone such as `Europe/London`")
+        read.error(
+            ("timezone",), f"`timezone` `{name}` is not an IANA time zone such as `Europe/London`"
+        )
         return None
     return name
 
@@ -119,11 +140,22 @@ def _read_publisher(read: FieldReader) -> Publisher | None:
     if not read.has("publisher"):
         return None
     if not isinstance(value, dict):
-        read.error(("publisher",), f"`publisher` must be a mapping with `name`, `url`, `logo`; got {describe(value)}")
+        read.error(
+            ("publisher",),
+            f"`publisher` must be a mapping with `name`, `url`, `logo`; got {describe(value)}",
+        )
         return None
     read.check_item_keys(("publisher",), value, {"name", "url", "logo"})
     name = read.text("publisher", "name", required=True)
-    return Publisher(name=name, url=read.url("publisher", "url"), logo=read.url("publisher", "logo", image=True)) if name else None
+    return (
+        Publisher(
+            name=name,
+            url=read.url("publisher", "url"),
+            logo=read.url("publisher", "logo", image=True),
+        )
+        if name
+        else None
+    )
 
 
 def _read_per_page(read: FieldReader, default: int) -> int:
@@ -131,6 +163,8 @@ def _read_per_page(read: FieldReader, default: int) -> int:
     if not read.has("per_page"):
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        read.error(("per_page",), f"`per_page` must be a whole number of at least 1, got {describe(value)}")
+        read.error(
+            ("per_page",), f"`per_page` must be a whole number of at least 1, got {describe(value)}"
+        )
         return default
     return value

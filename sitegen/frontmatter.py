@@ -15,8 +15,26 @@ import yaml
 
 from sitegen.diagnostics import Diagnostic, Place
 
-SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-HAS_LIBYAML = SafeLoader is not yaml.SafeLoader
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAS_LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, except that an impossible date (`2025-13-01`) stays text.
+
+    The field check then reports it at its own line, and the rest of the file is still checked,
+    instead of one bad date hiding every other problem in the file.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return node.value
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 MAX_EXPANDED_NODES = 200_000
 """Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""

@@ -64,15 +64,21 @@ def load_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
     config = _read_config(root, problems)
     content = tuple(_content_files(root, problems))
     theme = theme_dir()
-    templates, template_paths = _templates(theme / "templates", theme / "templates", "(built-in theme)/")
+    templates, template_paths = _templates(
+        theme / "templates", theme / "templates", "(built-in theme)/"
+    )
     if theme.resolve() != root:
         own, own_paths = _templates(root / "templates", root, "", problems)
         templates.update(own)
         template_paths.update(own_paths)
     static = {f"static/{rel}": path for rel, path in _walk(theme / "static", theme / "static")}
     if theme.resolve() != root:
-        static.update({f"static/{rel}": path for rel, path in _walk(root / "static", root, problems)})
-    return SiteFiles(root, config, content, templates, template_paths, dict(sorted(static.items()))), problems
+        static.update(
+            {f"static/{rel}": path for rel, path in _walk(root / "static", root, problems)}
+        )
+    return SiteFiles(
+        root, config, content, templates, template_paths, dict(sorted(static.items()))
+    ), problems
 
 
 def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
@@ -80,7 +86,9 @@ def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
     if not path.exists() and not path.is_symlink():
         return None
     if not _inside(path, root):
-        problems.append(Place(CONFIG_NAME).error("is a symlink that leads outside the site folder; refused"))
+        problems.append(
+            Place(CONFIG_NAME).error("is a symlink that leads outside the site folder; refused")
+        )
         return None
     return _read_bytes(path, CONFIG_NAME, problems)
 
@@ -135,7 +143,11 @@ def _ignored(name: str, *, skip_private: bool) -> bool:
 
 
 def _walk(
-    folder: Path, root: Path, problems: list[Diagnostic] | None = None, *, skip_private: bool = False
+    folder: Path,
+    root: Path,
+    problems: list[Diagnostic] | None = None,
+    *,
+    skip_private: bool = False,
 ) -> Iterator[tuple[str, Path]]:
     """Files under `folder` as (posix path relative to it, path), sorted, staying inside `root`.
 
@@ -160,7 +172,9 @@ def _walk(
         try:
             entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
         except OSError as err:
-            _report(problems, _display(folder, root, rel_dir), f"cannot read folder: {err.strerror}")
+            _report(
+                problems, _display(folder, root, rel_dir), f"cannot read folder: {err.strerror}"
+            )
             continue
         for entry in entries:
             if _ignored(entry.name, skip_private=skip_private):
@@ -168,7 +182,11 @@ def _walk(
             rel = rel_dir / entry.name
             path = Path(entry.path)
             if entry.is_symlink() and not _inside(path, root):
-                _report(problems, _display(folder, root, rel), "is a symlink that leads outside the site folder; refused")
+                _report(
+                    problems,
+                    _display(folder, root, rel),
+                    "is a symlink that leads outside the site folder; refused",
+                )
                 continue
             if entry.is_dir():
                 pending.append((path, rel))

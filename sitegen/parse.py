@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -221,8 +221,9 @@ def parse_explainer(
         extra=_extra(read),
         field_places=fields,
     )
-    if not (date and title):
-        return None, read.problems
+    # Without a valid date or title the build fails anyway (the error is recorded); the source is
+    # still returned so that the checks that need the whole site report this file's problems too.
+    parts["date"] = date or Timestamp(datetime(1970, 1, 1, tzinfo=zone), has_time=False)
     return ExplainerSource(**parts), read.problems
 
 
@@ -260,7 +261,7 @@ def parse_page(
         summary=read.text("summary"),
         draft=read.boolean("draft"),
     )
-    return (page if title else None), read.problems
+    return page, read.problems
 
 
 # -- field groups --------------------------------------------------------------------------------
@@ -324,6 +325,8 @@ def _image(read: FieldReader, key_path: tuple[Any, ...]) -> Image | None:
 
 
 def _key_points(read: FieldReader) -> tuple[Text, ...]:
+    if read.raw("key_points") == []:
+        read.error(("key_points",), "`key_points` needs at least one key point")
     points = []
     for index, _item in read.items("key_points"):
         text = read.prose("key_points", index)
@@ -380,7 +383,8 @@ def _inline_actors(read: FieldReader) -> tuple[ActorSpec, ...]:
         else:
             read.error(
                 ("actors", index),
-                f"`actors[{index}]` must be an actor id or a mapping with `name`, got {describe(item)}",
+                f"`actors[{index}]` must be an actor id or a mapping with `name`, "
+                f"got {describe(item)}",
             )
     return tuple(actors)
 

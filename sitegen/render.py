@@ -103,39 +103,116 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     lang, direction = config.language, "ltr"
     for pager in paginate(site.explainers, config.per_page, site.link(""), site.link("page/")):
         title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
-        yield _job(pager.url, site, "home.html", title, config.description, lang, direction, pager=pager)
+        yield _job(
+            pager.url, site, "home.html", title, config.description, lang, direction, pager=pager
+        )
     for explainer in site.explainers:
         yield _job(
-            explainer.url, site, "explainer.html", explainer.title,
-            explainer.summary or _first_text(explainer), explainer.lang, explainer.dir, explainer=explainer,
+            explainer.url,
+            site,
+            "explainer.html",
+            explainer.title,
+            explainer.summary or _first_text(explainer),
+            explainer.lang,
+            explainer.dir,
+            explainer=explainer,
         )
-    yield _job(site.link("actors/"), site, "actors.html", "Actors", f"Everyone in the explainers of {config.title}.", lang, direction)
+    yield _job(
+        site.link("actors/"),
+        site,
+        "actors.html",
+        "Actors",
+        f"Everyone in the explainers of {config.title}.",
+        lang,
+        direction,
+    )
     for entry in site.actors:
         actor = entry.actor
-        description = actor.description or (f"{actor.name}, {actor.role}" if actor.role else actor.name)
-        yield _job(actor.page_url, site, "actor.html", actor.name, description, lang, direction, entry=entry)
-    yield _job(site.link("topics/"), site, "topics.html", "Topics", f"The topics of {config.title}.", lang, direction)
+        description = actor.description or (
+            f"{actor.name}, {actor.role}" if actor.role else actor.name
+        )
+        yield _job(
+            actor.page_url,
+            site,
+            "actor.html",
+            actor.name,
+            description,
+            lang,
+            direction,
+            entry=entry,
+        )
+    yield _job(
+        site.link("topics/"),
+        site,
+        "topics.html",
+        "Topics",
+        f"The topics of {config.title}.",
+        lang,
+        direction,
+    )
     for topic in site.topics:
         for pager in paginate(topic.explainers, config.per_page, topic.url, topic.url + "page/"):
             title = topic.name if pager.number == 1 else f"{topic.name}, page {pager.number}"
-            yield _job(pager.url, site, "topic.html", title, f"Explainers about {topic.name}.", lang, direction, topic=topic, pager=pager)
+            yield _job(
+                pager.url,
+                site,
+                "topic.html",
+                title,
+                f"Explainers about {topic.name}.",
+                lang,
+                direction,
+                topic=topic,
+                pager=pager,
+            )
     for page in site.pages:
-        yield _job(page.url, site, "page.html", page.title, page.summary or page.title, page.lang, page.dir, page=page)
-    yield _job(site.link("404.html"), site, "404.html", "Page not found", "This page does not exist.", lang, direction)
+        yield _job(
+            page.url,
+            site,
+            "page.html",
+            page.title,
+            page.summary or page.title,
+            page.lang,
+            page.dir,
+            page=page,
+        )
+    yield _job(
+        site.link("404.html"),
+        site,
+        "404.html",
+        "Page not found",
+        "This page does not exist.",
+        lang,
+        direction,
+    )
 
 
-def _job(link: str, site: Site, template: str, title: str, description: str, lang: str, direction: str, **variables: Any) -> PageJob:
+def _job(
+    link: str,
+    site: Site,
+    template: str,
+    title: str,
+    description: str,
+    lang: str,
+    direction: str,
+    **variables: Any,
+) -> PageJob:
     base_path = site.config.base_url.path
-    relative = link[len(base_path):] if link.startswith(base_path) else link.lstrip("/")
+    relative = link[len(base_path) :] if link.startswith(base_path) else link.lstrip("/")
     path = relative if relative.endswith(".html") else f"{relative}index.html"
     return PageJob(path, template, link, title, description, lang, direction, variables)
 
 
 def _first_text(explainer: Explainer) -> str:
-    return jinja2.filters.do_striptags(explainer.key_points[0]) if explainer.key_points else explainer.title
+    return (
+        jinja2.filters.do_striptags(explainer.key_points[0])
+        if explainer.key_points
+        else explainer.title
+    )
 
 
-def paginate(items: Sequence[Explainer], per_page: int, first_url: str, page_prefix: str) -> Iterator[Pager]:
+def paginate(
+    items: Sequence[Explainer], per_page: int, first_url: str, page_prefix: str
+) -> Iterator[Pager]:
     """Pages of `per_page` items: the first at `first_url`, then `page_prefix` + `2/`, `3/`..."""
     count = max(1, -(-len(items) // per_page))
 
@@ -173,9 +250,15 @@ class _Renderer:
 
     def page(self, job: PageJob) -> Output | None:
         return self._render(
-            job.path, job.template,
-            page_link=job.link, canonical_url=self.env.globals["absolute"](job.link),
-            title=job.title, description=job.description, lang=job.lang, dir=job.dir, **job.variables,
+            job.path,
+            job.template,
+            page_link=job.link,
+            canonical_url=self.env.globals["absolute"](job.link),
+            title=job.title,
+            description=job.description,
+            lang=job.lang,
+            dir=job.dir,
+            **job.variables,
         )
 
     def plain(self, path: str, template: str, **variables: Any) -> Output | None:
@@ -188,17 +271,31 @@ class _Renderer:
             template = self.env.get_template(template_name)
             return Output(path, data=template.render(**variables).encode("utf-8"))
         except jinja2.TemplateSyntaxError as err:
-            self._fail(template_name, err.name or template_name, err.lineno, f"template syntax error: {err.message}")
+            self._fail(
+                template_name,
+                err.name or template_name,
+                err.lineno,
+                f"template syntax error: {err.message}",
+            )
         except jinja2.TemplateNotFound as err:
             self._fail(template_name, template_name, 0, f"template `{err.name}` not found")
         except Exception as err:  # a template bug must not end the build in a traceback
             name, line = _template_frame(err)
-            self._fail(template_name, name or template_name, line, f"template error while rendering {path}: {err}")
+            self._fail(
+                template_name,
+                name or template_name,
+                line,
+                f"template error while rendering {path}: {err}",
+            )
         return None
 
     def _fail(self, template_name: str, name: str, line: int, message: str) -> None:
         self._failed.add(template_name)
-        self.problems.append(Place(self.template_paths.get(name, f"templates/{name}"), max(line, 1), 1).error(message))
+        self.problems.append(
+            Place(self.template_paths.get(name, f"templates/{name}"), max(line, 1), 1).error(
+                message
+            )
+        )
 
 
 def _template_frame(err: BaseException) -> tuple[str | None, int]:
@@ -209,4 +306,3 @@ def _template_frame(err: BaseException) -> tuple[str | None, int]:
         if frame.filename and not frame.filename.endswith(".py") and frame.lineno:
             found = (frame.filename, frame.lineno)
     return found
-
