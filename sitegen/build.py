@@ -81,23 +81,43 @@ def build(options: BuildOptions) -> BuildResult:
 
 def generate(options: BuildOptions) -> BuildResult:
     """Every stage but the last: the outputs of the site in memory, and all problems found."""
+    checked = check(options)
+    if not checked.ok or checked.site is None:
+        return BuildResult(checked.report)
+    outputs, problems = render_site(
+        checked.site, checked.files.templates, checked.files.template_paths, checked.files.static
+    )
+    checked.report.extend(problems)
+    return BuildResult(checked.report, checked.site, outputs)
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """The site model and every content problem, without rendering or writing anything."""
+
+    report: Report
+    files: SiteFiles
+    site: Site | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.has_errors
+
+
+def check(options: BuildOptions) -> CheckResult:
+    """Load, parse and assemble: everything a build validates, with nothing written."""
     report = Report()
     files, problems = load_site(options.root)
     report.extend(problems)
     config, problems = parse_config(files.config, base_url=options.base_url)
     report.extend(problems)
     sources = parse_sources(files, config, options.drafts, report)
-    site, problems = assemble(
-        config, sources, MarkdownRenderer(allow_html=config.allow_html), __version__
-    )
+    renderer = MarkdownRenderer(allow_html=config.allow_html)
+    site, problems = assemble(config, sources, renderer, __version__)
     report.extend(problems)
     if options.strict:
         report = report.strict()
-    if report.has_errors:
-        return BuildResult(report)
-    outputs, problems = render_site(site, files.templates, files.template_paths, files.static)
-    report.extend(problems)
-    return BuildResult(report, site, outputs)
+    return CheckResult(report, files, None if report.has_errors else site)
 
 
 def parse_sources(files: SiteFiles, config: SiteConfig, drafts: bool, report: Report) -> Sources:
