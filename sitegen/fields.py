@@ -177,7 +177,10 @@ class FieldReader:
     def mappings(
         self, key: str, *, known: Collection[str], required: Collection[str] = ()
     ) -> Iterator[tuple[int, dict[str, Any]]]:
-        """The mapping items of a list field, checked for unknown and missing keys."""
+        """The mapping items of a list field, checked for unknown and missing keys.
+
+        Items that lack a required key are reported here and not yielded.
+        """
         for index, item in self.items(key):
             if not isinstance(item, dict):
                 self.error(
@@ -187,10 +190,11 @@ class FieldReader:
                 )
                 continue
             self.check_item_keys((key, index), item, known)
-            for name in required:
-                if item.get(name) in (None, ""):
-                    self.error((key, index), f"`{key}[{index}]` needs `{name}`")
-            yield index, item
+            missing = [name for name in required if item.get(name) in (None, "")]
+            for name in missing:
+                self.error((key, index), f"`{key}[{index}]` needs `{name}`")
+            if not missing:  # one message per problem: the item's own checks would repeat it
+                yield index, item
 
 
 def to_timestamp(value: object, zone: tzinfo) -> Timestamp | None:
