@@ -237,7 +237,9 @@ def parse_actor(doc: Document, zone: tzinfo) -> tuple[ActorSource | None, list[D
         read.warning((), f"actor file name `{stem}` is not a valid id; its id is `{actor_id}`")
     spec = _actor_fields(read, (), actor_id, Place(doc.path, 1, 1))
     if spec.name is None:
-        read.error(("name",) if read.has("name") else (), "an actor file needs `name`")
+        # A `name` of the wrong type was reported by the text read; do not report it twice.
+        if not read.has("name") or isinstance(read.raw("name"), str):
+            read.error(("name",) if read.has("name") else (), "an actor file needs `name`")
         return None, read.problems
     profile = Text(doc.body, Place(doc.path, doc.body_line, 1))
     return ActorSource(doc.path, spec, profile), read.problems
