@@ -282,7 +282,7 @@ def describe(value: object) -> str:
         first = next(iter(value.items()), None)
         shown = f" ({first[0]}: {_short(first[1])})" if first else ""
         return f"a mapping{shown}"
-    if isinstance(value, list):
+    if isinstance(value, list | set | tuple):
         return "a list"
     if isinstance(value, bool):
         return f"a true/false value ({str(value).lower()})"
