@@ -252,7 +252,7 @@ VALUES = st.recursive(
 
 
 @settings(
-    max_examples=60,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -272,3 +272,13 @@ def test_any_value_in_any_field_never_raises(fields: dict[str, object], tmp_path
     for diagnostic in result.report:
         assert diagnostic.line >= 1 and diagnostic.col >= 0
         assert diagnostic.path.startswith("content/")
+
+
+@pytest.mark.parametrize(
+    "name", ["actor-name-list", "slug-mapping", "slug-number", "title-set", "timeline-bad-date"]
+)
+def test_one_problem_gives_one_message(name: str, make_site: SiteFactory) -> None:
+    site = make_site({"content/bad.md": MALFORMED_FILES[name]})
+    problems = list(check(BuildOptions(root=site)).report)
+    assert len(problems) == 1, problems
+    assert "got text ({" not in problems[0].message  # a YAML set reads as a list, not as text
