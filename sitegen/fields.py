@@ -6,6 +6,7 @@ wrong, so one pass over a file finds all of its problems instead of stopping at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Hashable, Iterator
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -16,6 +17,7 @@ from sitegen.model import Timestamp
 from sitegen.urls import is_dangerous_url
 
 _MISSING = object()
+_TIME_PART = re.compile(r"\d[Tt ]\d")
 
 TRAP_HINT = (
     "YAML reads an unquoted line with `: ` in it as a mapping and bare numbers and dates as "
@@ -200,19 +202,23 @@ class FieldReader:
 def to_timestamp(value: object, zone: tzinfo) -> Timestamp | None:
     """A `Timestamp` from what YAML gave: a date, a datetime, or ISO 8601 text."""
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                value = date.fromisoformat(value.strip())
-            except ValueError:
-                return None
+        value = _parse_iso(value.strip())
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=zone)
         return Timestamp(aware, has_time=True)
     if isinstance(value, date):
         return Timestamp(datetime.combine(value, time(0, 0), tzinfo=zone), has_time=False)
     return None
+
+
+def _parse_iso(text: str) -> date | datetime | None:
+    """ISO 8601 text as a date, or as a date-time only when it has a time part: a quoted
+    `"2025-03-19"` is a day, not midnight (`datetime.fromisoformat` would read it as midnight)."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if _TIME_PART.search(text) else parsed.date()
 
 
 def _is_scalar(value: object) -> bool:
