@@ -452,7 +452,7 @@ class _Builder:
             authors=source.authors,
             source=source.source,
             topics=tuple(_unique_topics(source.topics, self.base)),
-            image=self.image(source.image, source.path, source.body.place),
+            image=self.image(source.image, source.path, source.image_place or source.body.place),
             draft=source.draft,
             actors=tuple(actors.values()),
             quotes=self._quotes(source, sections, actors),
@@ -531,7 +531,7 @@ class _Builder:
 
     def _quote(self, spec: QuoteSpec, actors: dict[str, Actor]) -> Quote:
         speaker = self.speaker(spec.by, spec.by_place, actors)
-        url, _internal = self.link(spec.url, spec.text.place.path, spec.by_place)
+        url, _internal = self.link(spec.url, spec.text.place.path, spec.url_place or spec.by_place)
         return Quote(
             text_html=self.inline(spec.text),
             by_name=speaker.name if speaker else spec.by,
