@@ -308,7 +308,11 @@ class _Builder:
 
     def block(self, text: Text) -> Markup:
         html, problems = self.renderer.render_block(
-            text.text, path=text.place.path, first_line=text.place.line, resolver=self.resolver
+            text.text,
+            path=text.place.path,
+            first_line=text.place.line,
+            col=text.place.col,
+            resolver=self.resolver,
         )
         self.problems.extend(problems)
         return html

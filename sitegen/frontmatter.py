@@ -147,7 +147,7 @@ def load_yaml(
             return Place(path, first_line, 1).error(
                 "YAML aliases expand to a huge or endless document; refusing it"
             )
-        value_places, key_places = node_places(path, node, first_line)
+        value_places, key_places = node_places(path, node, first_line, yaml_text.split("\n"))
         _check_keys(path, node, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
@@ -247,14 +247,21 @@ def expanded_size(root: yaml.Node) -> int:
 
 
 def node_places(
-    path: str, root: yaml.Node, first_line: int
+    path: str, root: yaml.Node, first_line: int, lines: list[str] | None = None
 ) -> tuple[dict[KeyPath, Place], dict[KeyPath, Place]]:
-    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path."""
+    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path.
+
+    A block scalar (`a: |` then indented lines) is placed at its first content line and column,
+    not at the `|`, so that a problem inside a multi-line Markdown answer gets its own line.
+    """
     values: dict[KeyPath, Place] = {}
     keys: dict[KeyPath, Place] = {}
 
     def place(node: yaml.Node) -> Place:
-        return Place(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+        mark = node.start_mark
+        if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return _block_scalar_place(path, lines, mark.line + 1, first_line)
+        return Place(path, mark.line + first_line, mark.column + 1)
 
     stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
     while stack:
@@ -274,6 +281,15 @@ def node_places(
                 values[child] = place(item)
                 stack.append((child, item))
     return values, keys
+
+
+def _block_scalar_place(path: str, lines: list[str], start: int, first_line: int) -> Place:
+    """The first non-blank line of a block scalar's content (0-based `start` in `lines`)."""
+    for index in range(start, len(lines)):
+        text = lines[index]
+        if text.strip():
+            return Place(path, index + first_line, len(text) - len(text.lstrip(" ")) + 1)
+    return Place(path, start + first_line, 1)
 
 
 def describe(value: object) -> str:
