@@ -233,3 +233,10 @@ def test_place_falls_back_to_the_nearest_enclosing_value() -> None:
 )
 def test_describe(value: object, text: str) -> None:
     assert describe(value) == text
+
+
+def test_block_scalars_are_placed_at_their_first_content_line() -> None:
+    doc = parsed("---\nsummary: |\n\n    Indented text\n    more\nnote: >-\n  folded\n---\n")
+    assert doc.place("summary") == Place(PATH, 4, 5)
+    assert doc.place("note") == Place(PATH, 7, 3)
+    assert doc.data["summary"] == "Indented text\nmore\n"
