@@ -284,11 +284,11 @@ def node_places(
 
 
 def _block_scalar_place(path: str, lines: list[str], start: int, first_line: int) -> Place:
-    """The first non-blank line of a block scalar's content (0-based `start` in `lines`)."""
-    for index in range(start, len(lines)):
-        text = lines[index]
+    """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
+    lines in the value, so line N of the value is file line `start` + N) and its indentation."""
+    for text in lines[start:]:
         if text.strip():
-            return Place(path, index + first_line, len(text) - len(text.lstrip(" ")) + 1)
+            return Place(path, start + first_line, len(text) - len(text.lstrip(" ")) + 1)
     return Place(path, start + first_line, 1)
 
 

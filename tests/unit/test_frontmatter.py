@@ -237,6 +237,6 @@ def test_describe(value: object, text: str) -> None:
 
 def test_block_scalars_are_placed_at_their_first_content_line() -> None:
     doc = parsed("---\nsummary: |\n\n    Indented text\n    more\nnote: >-\n  folded\n---\n")
-    assert doc.place("summary") == Place(PATH, 4, 5)
+    assert doc.place("summary") == Place(PATH, 3, 5)  # its value starts with the blank line
     assert doc.place("note") == Place(PATH, 7, 3)
     assert doc.data["summary"] == "\nIndented text\nmore\n"
