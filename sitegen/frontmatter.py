@@ -186,7 +186,11 @@ def _check_keys(path: str, root: yaml.Node, first_line: int) -> None:
 
 
 def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagnostic:
+    """The error at the line to fix: an unclosed `[`, `{` or quote is reported where it opens
+    (YAML itself notices only lines later, often at the closing `---`)."""
     mark = err.problem_mark or err.context_mark
+    if err.problem_mark and err.context_mark and err.context_mark.line < err.problem_mark.line:
+        mark = err.context_mark
     line = mark.line + first_line if mark else first_line
     col = mark.column + 1 if mark else 1
     problem = err.problem or "invalid YAML"
