@@ -282,3 +282,37 @@ def test_one_problem_gives_one_message(name: str, make_site: SiteFactory) -> Non
     problems = list(check(BuildOptions(root=site)).report)
     assert len(problems) == 1, problems
     assert "got text ({" not in problems[0].message  # a YAML set reads as a list, not as text
+
+
+CONFIG_KEYS = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "publisher",
+    "per_page",
+    "allow_html",
+    "unknown",
+]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(settings_=st.dictionaries(st.sampled_from(CONFIG_KEYS), VALUES, max_size=3))
+def test_any_value_in_any_setting_never_raises(
+    settings_: dict[str, object], tmp_path: Path
+) -> None:
+    site = write_files(
+        tmp_path / "prop-config",
+        {
+            "sitegen.yaml": yaml.safe_dump(settings_, allow_unicode=True),
+            "content/a.md": explainer(GOOD_FRONT),
+        },
+    )
+    result = check(BuildOptions(root=site))
+    for diagnostic in result.report:
+        assert diagnostic.path == "sitegen.yaml"

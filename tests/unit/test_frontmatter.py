@@ -177,7 +177,7 @@ def test_no_tag_constructs_python_objects(tag: str) -> None:
 def test_yaml_syntax_error_has_its_place() -> None:
     found = problem("---\ntitle: T\nkey_points: [a, b\n---\n")
     assert found.message.startswith("invalid YAML")
-    assert found.line == 4
+    assert (found.line, found.col) == (3, 13)  # where the unclosed `[` opens
 
 
 def test_colon_in_a_value_gets_a_hint() -> None:
