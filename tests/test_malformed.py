@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, check
+from sitegen.build import BuildOptions, check, generate
 from sitegen.cli import main
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
@@ -316,3 +316,52 @@ def test_any_value_in_any_setting_never_raises(
     result = check(BuildOptions(root=site))
     for diagnostic in result.report:
         assert diagnostic.path == "sitegen.yaml"
+
+
+TEXTS = st.lists(
+    st.sampled_from([*"abc <>&\"'`*_[]()#@:!|\\-\u2014\u202e\u05d0\u0627", "\n", "{{", "{%"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=TEXTS,
+    summary=TEXTS,
+    authors=st.lists(TEXTS, max_size=3),
+    topics=st.lists(TEXTS, max_size=3),
+    point=TEXTS,
+    extra=st.dictionaries(st.text(max_size=5), VALUES, max_size=3),
+    body=TEXTS,
+)
+def test_odd_but_valid_text_renders_every_page(
+    tmp_path: Path,
+    title: str,
+    summary: str,
+    authors: list[str],
+    topics: list[str],
+    point: str,
+    extra: dict[str, object],
+    body: str,
+) -> None:
+    """Valid front matter with any text in it goes through the templates too, without raising."""
+    front = {
+        "title": title or "T",
+        "date": "2025-01-02",
+        "summary": summary,
+        "authors": authors,
+        "topics": topics,
+        "key_points": [point or "P"],
+        "actors": [{"name": title or "N", "role": summary}],
+        "quotes": [{"text": point or "Q", "by": title or "N"}],
+        "extra": extra,
+    }
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    site = write_files(tmp_path / "prop-render", {"content/a.md": text})
+    result = generate(BuildOptions(root=site))
+    if result.ok:
+        assert any(output.path.endswith("index.html") for output in result.outputs)
