@@ -47,7 +47,11 @@ from sitegen.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relative, s
 
 RESERVED_SLUGS = frozenset(("actors", "topics", "page", "static"))
 
-_ACTORS_SECTION = re.compile(r"^ {0,3}##[ \t]+(?:actors|who['\u2019]s who)[ \t#]*$", re.I | re.M)
+# A cheap filter for bodies that may hold an actors section: an ATX `## Actors` or the text line of
+# a setext heading, any spacing. A false match costs one extra render; a miss would lose actors.
+_ACTORS_SECTION = re.compile(
+    r"^ {0,3}(?:##[ \t]+)?(?:actors|who['\u2019]s[ \t]+who)[ \t#]*$", re.I | re.M
+)
 
 
 @dataclass(frozen=True, slots=True)
