@@ -83,7 +83,8 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        col = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1

@@ -240,3 +240,8 @@ def test_block_scalars_are_placed_at_their_first_content_line() -> None:
     assert doc.place("summary") == Place(PATH, 3, 5)  # its value starts with the blank line
     assert doc.place("note") == Place(PATH, 7, 3)
     assert doc.data["summary"] == "\nIndented text\nmore\n"
+
+
+def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
+    found = problem("---\nsummary: caf\u00e9 \u2014 ".encode() + b"\xff\n---\n")
+    assert (found.line, found.col) == (2, 17)
