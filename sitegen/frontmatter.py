@@ -87,8 +87,11 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         col = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Place(path, line, 1).error("file contains a NUL byte; is it a binary file?")]
+        at = text.index("\x00")
+        line, col = text[:at].count("\n") + 1, at - text.rfind("\n", 0, at)
+        return None, [
+            Place(path, line, col).error("file contains a NUL byte; is it a binary file?")
+        ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 

@@ -148,7 +148,7 @@ def test_invalid_utf8_after_valid_multibyte_text() -> None:
 def test_nul_byte_is_refused_with_its_line() -> None:
     found = problem(b"---\ntitle: T\n\nbad\x00\n---\n")
     assert "NUL" in found.message
-    assert found.line == 4
+    assert (found.line, found.col) == (4, 4)
 
 
 def test_decode_normalises_line_ends() -> None:
