@@ -245,3 +245,8 @@ def test_block_scalars_are_placed_at_their_first_content_line() -> None:
 def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
     found = problem("---\nsummary: caf\u00e9 \u2014 ".encode() + b"\xff\n---\n")
     assert (found.line, found.col) == (2, 17)
+
+
+def test_nul_byte_line_counts_lone_cr_line_ends() -> None:
+    found = problem(b"---\rtitle: T\r\rab\x00\r---\r")
+    assert (found.line, found.col) == (4, 3)
