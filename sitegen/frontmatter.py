@@ -86,13 +86,12 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         col = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         at = text.index("\x00")
-        line, col = text[:at].count("\n") + 1, at - text.rfind("\n", 0, at)
-        return None, [
-            Place(path, line, col).error("file contains a NUL byte; is it a binary file?")
-        ]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+        place = Place(path, text[:at].count("\n") + 1, at - text.rfind("\n", 0, at))
+        return None, [place.error("file contains a NUL byte; is it a binary file?")]
+    return text, []
 
 
 def split(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
