@@ -78,7 +78,12 @@ class Document:
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
-    """Text of a file: UTF-8 (BOM tolerated), line ends normalised to `\\n`."""
+    """Text of a file: UTF-8 (BOM tolerated), line ends normalised to `\\n`.
+
+    Line ends are normalised in the bytes first (a CR byte is never part of a UTF-8 sequence), so
+    a problem's line is right whichever line ends the file uses.
+    """
+    raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -86,7 +91,6 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         line_start = raw.rfind(b"\n", 0, err.start) + 1
         col = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         at = text.index("\x00")
         place = Place(path, text[:at].count("\n") + 1, at - text.rfind("\n", 0, at))

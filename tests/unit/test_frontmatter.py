@@ -250,3 +250,8 @@ def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
 def test_nul_byte_line_counts_lone_cr_line_ends() -> None:
     found = problem(b"---\rtitle: T\r\rab\x00\r---\r")
     assert (found.line, found.col) == (4, 3)
+
+
+def test_invalid_utf8_line_counts_lone_cr_line_ends() -> None:
+    found = problem(b"---\rtitle: T\r\rab\xff\r---\r")
+    assert (found.line, found.col) == (4, 3)
