@@ -39,6 +39,10 @@ SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 MAX_EXPANDED_NODES = 200_000
 """Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""
 
+MAX_DEPTH = 100
+"""Refuse YAML nested deeper than this: libyaml composes recursively in C, and tens of thousands
+of levels crash the process (a segmentation fault, not even a traceback)."""
+
 PLACE_DEPTH = 3
 """Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
 
@@ -147,6 +151,11 @@ def load_yaml(
     """
     loader = SafeLoader(yaml_text)
     try:
+        too_deep = _too_deep(yaml_text)
+        if too_deep is not None:
+            return Place(path, too_deep.line + first_line, too_deep.column + 1).error(
+                f"YAML is nested more than {MAX_DEPTH} levels deep; refusing it"
+            )
         node = loader.get_single_node()
         if node is None:
             return None, {}, {}
@@ -171,6 +180,24 @@ def load_yaml(
     finally:
         loader.dispose()
     return data, value_places, key_places
+
+
+def _too_deep(yaml_text: str) -> yaml.Mark | None:
+    """Where the YAML first nests deeper than MAX_DEPTH, found from the parser's events alone
+    (the parser keeps its own stack, so it is safe at any depth); None when it never does."""
+    parser = SafeLoader(yaml_text)
+    try:
+        depth = 0
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+    return None
 
 
 class _BadKey(Exception):
