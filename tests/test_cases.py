@@ -15,8 +15,8 @@ A case file holds sections in the "txtar" style:
     strict: true                                (optional: BuildOptions fields)
 
 Writing a case is how a FORMAT.md rule gets its passing and its failing example; name them
-`<rule>-ok.txt` and `<rule>-bad.txt`. `python -m tests.show_case FILE` prints what a case gives. Cases run the
-checking stages (load, parse, assemble); rendering is covered by the whole-site tests.
+`<rule>-ok.txt` and `<rule>-bad.txt`. `python -m tests.show_case FILE` prints what a case gives.
+Cases run the checking stages (load, parse, assemble); rendering is covered by other tests.
 """
 
 from __future__ import annotations

@@ -197,6 +197,25 @@ def test_malformed_config_in_a_subprocess(config: str | bytes, make_site: SiteFa
     assert re.search(r"^content/bad.md:\d+:\d+: error: ", completed.stderr, re.M)
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        "extra: {a: " + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "extra:\n" + "".join(f"{' ' * (level + 1)}k:\n" for level in range(3000)),
+        "extra: " + "- " * 100_000 + "x\n",
+    ],
+    ids=["flow", "block", "dashes"],
+)
+def test_very_deep_yaml_in_a_subprocess(front: str, make_site: SiteFactory) -> None:
+    """Tens of thousands of levels crashed libyaml's composer (a segfault, not a traceback);
+    run in a subprocess so that a regression cannot take the test run down with it."""
+    site = make_site({"content/deep.md": explainer(GOOD_FRONT + front)})
+    completed = run_sitegen("build", str(site))
+    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert ERROR_LINE.search(completed.stderr), completed.stderr
+
+
 def test_clean_site_builds(make_site: SiteFactory) -> None:
     """The control: the valid front matter used above builds, exit status 0."""
     site = make_site({"content/ok.md": explainer(GOOD_FRONT)})

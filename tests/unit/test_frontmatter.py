@@ -6,6 +6,7 @@ import pytest
 
 from sitegen.diagnostics import Diagnostic, Place
 from sitegen.frontmatter import (
+    MAX_DEPTH,
     MAX_EXPANDED_NODES,
     Document,
     decode,
@@ -126,6 +127,17 @@ def test_recursive_alias_is_refused(yaml_text: str) -> None:
 def test_deep_nesting_does_not_raise(depth: int) -> None:
     document, problems = parse_document(PATH, f"---\na: {'[' * depth}{']' * depth}\n---\n".encode())
     assert document is not None or problems
+
+
+def test_nesting_past_the_limit_is_refused_where_it_happens() -> None:
+    found = problem(f"---\ntitle: T\nextra: {'[' * (MAX_DEPTH + 5)}{']' * (MAX_DEPTH + 5)}\n---\n")
+    assert "nested more than" in found.message
+    assert (found.line, found.col) == (3, 7 + MAX_DEPTH)  # the document is level 1
+
+
+def test_nesting_within_the_limit_is_fine() -> None:
+    depth = MAX_DEPTH - 1
+    assert parsed(f"---\nextra: {'[' * depth}{']' * depth}\n---\n").data["extra"]
 
 
 def test_deep_block_nesting_does_not_raise() -> None:
