@@ -8,6 +8,7 @@ and builds the frozen `Site` that templates read. It does no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -642,7 +643,7 @@ def _actor_entries(
         )
         for actor_id, actor in site_actors.items()
     ]
-    return tuple(sorted(entries, key=lambda entry: (entry.actor.name.casefold(), entry.actor.id)))
+    return tuple(sorted(entries, key=lambda entry: (_sort_key(entry.actor.name), entry.actor.id)))
 
 
 def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]:
@@ -659,4 +660,10 @@ def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]
         Topic(names[slug], slug, base.link(f"topics/{slug}/"), tuple(members[slug]))
         for slug in names
     ]
-    return tuple(sorted(topics, key=lambda topic: (topic.name.casefold(), topic.slug)))
+    return tuple(sorted(topics, key=lambda topic: (_sort_key(topic.name), topic.slug)))
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical as a reader expects: "Énergie" sorts with the e's, not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
