@@ -1,0 +1,533 @@
+"""Every rule the importer uses to find a quote and its speaker, in one readable module.
+
+News copy follows a small set of conventions for attributing speech, and writers must be able to
+check (and fix) how the importer reads them, so each convention is one function or word list here
+with an example in its docstring. The rules work on *frames*: a sentence whose quotations have been
+replaced by placeholders such as `⟦0⟧`, split into tokens, so that
+
+    “It is time,” Ukraine’s Foreign Minister Andriy Sybiga said.
+
+is matched as `⟦0⟧ , Ukraine’s Foreign Minister Andriy Sybiga said .` and no rule ever has to look
+inside the quoted words. Nothing here is specific to one story: the word lists hold general English
+(speech verbs, titles, role nouns), never names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# --- quotation marks ------------------------------------------------------------------------------
+
+OPENING_MARKS = "“«„"
+CLOSING_MARKS = "”»"
+STRAIGHT_MARK = '"'
+
+
+def quote_spans(paragraph: str, *, already_open: bool = False) -> list[tuple[int, int | None]]:
+    """The (start, end) character ranges of the quotations in a paragraph, marks included.
+
+    Curly and straight double quotes both count; single quotes never do, because `’` is also the
+    apostrophe, so a nested quotation stays inside its outer one:
+
+        “He told me ‘go home’,” she said.   ->  one span: “He told me ‘go home’,”
+
+    A straight `"` opens when no quote is open and closes otherwise. The last span's end is None
+    when the paragraph ends inside a quotation (it continues in the next paragraph, see
+    `continues_quote`). With `already_open`, the paragraph starts inside a quotation.
+    """
+    spans: list[tuple[int, int | None]] = []
+    start: int | None = 0 if already_open else None
+    for index, char in enumerate(paragraph):
+        opening = char in OPENING_MARKS or (char == STRAIGHT_MARK and start is None)
+        closing = char in CLOSING_MARKS or (char == STRAIGHT_MARK and start is not None)
+        if opening and start is None:
+            start = index
+        elif closing and start is not None:
+            spans.append((start, index + 1))
+            start = None
+    if start is not None:
+        spans.append((start, None))
+    return spans
+
+
+def continues_quote(paragraph: str) -> bool:
+    """True when a paragraph carries on a quotation left open at the end of the one before.
+
+    Wire style repeats the opening mark, and only the opening mark, on each paragraph of a long
+    quotation:
+
+        “We will rebuild the bridge.          <- no closing mark: the quote goes on
+        “It will take two years,” she said.   <- starts with a mark: the same quote
+    """
+    return paragraph[:1] in OPENING_MARKS + STRAIGHT_MARK
+
+
+def strip_marks(quoted: str) -> str:
+    """The quoted words without their outer marks or surrounding space: `“Yes,”` -> `Yes,`."""
+    return quoted.strip().strip(OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK).strip()
+
+
+def is_full_quote(words: str, *, starts_sentence: bool) -> bool:
+    """True for a quotation that is a sentence (or several) rather than a phrase inside one.
+
+    A full quote ends with its own punctuation and starts with a capital or starts the sentence:
+
+        “These negotiations will begin immediately,” the White House said.   -> full
+        Trump said that “many elements have been agreed to” on Monday.       -> partial
+    """
+    if not words or words[-1] not in ".,!?…:;—–-":
+        return False
+    return words[0].isupper() or starts_sentence
+
+
+# --- tokens and frames ----------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"⟦(\d+)⟧")
+_TOKEN = re.compile(
+    r"⟦\d+⟧"
+    r"|(?:[A-Z]\.){2,}"
+    r"|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Supt|Insp|Det|St|Jr|Sr)\.(?!\w)"
+    r"|[A-Z]\.(?=\s+[A-Z])"
+    r"|\w+(?:[’'\-]\w+)*[’']?"
+    r"|[^\w\s]"
+)
+
+
+def tokenize(frame: str) -> list[str]:
+    """Words, placeholders and punctuation: `Mr McCully’s aide said:` -> Mr McCully’s aide said :.
+
+    Abbreviations with a dot (`Mr.`, `U.S.`, an initial such as `J.`) stay one token so that the
+    dot is not read as the end of a sentence.
+    """
+    return _TOKEN.findall(frame)
+
+
+def placeholder_id(token: str) -> int | None:
+    """The quotation number of a placeholder token (`⟦3⟧` -> 3), or None for any other token."""
+    match = PLACEHOLDER.fullmatch(token)
+    return int(match.group(1)) if match else None
+
+
+_ABBREVIATION_END = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|St|Jr|Sr|No|vs)|\b[A-Z])\.$"
+)
+
+
+def split_sentences(frame: str, full_stops: set[int]) -> list[str]:
+    """A frame split into sentences, never inside an abbreviation.
+
+    A sentence ends at `.`, `!` or `?` followed by a capital or a placeholder, and after a
+    placeholder whose quotation ends with a full stop (`full_stops`), because the stop is then
+    inside the marks:
+
+        ⟦0⟧ Smith then left .   ->  when ⟦0⟧ is “We are done.”: two sentences
+    """
+    pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"⟦‘'(])|(?<=⟧)\s+(?=[A-Z“\"⟦])", frame)
+    sentences: list[str] = []
+    for piece in pieces:
+        if sentences and _joins_previous(sentences[-1], full_stops):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+def _joins_previous(previous: str, full_stops: set[int]) -> bool:
+    """Whether a split after `previous` was wrong: an abbreviation, or a quote not ending a sentence."""
+    if previous.endswith("⟧"):
+        match = PLACEHOLDER.search(previous[-8:])
+        return match is None or int(match.group(1)) not in full_stops
+    return bool(_ABBREVIATION_END.search(previous))
+
+
+# --- word lists -----------------------------------------------------------------------------------
+
+SPEECH_VERBS = frozenset(
+    """
+    say says said saying tell tells told telling add adds added adding stated wrote writes
+    writing asked asking replied replies explained explains explaining noted warn warns warned
+    warning insist insists insisted insisting argue argues argued arguing claimed claiming declare
+    declares declared announce announces announced admit admits admitted acknowledged conceded
+    concedes continued recalled recalls remarked urge urges urged urging tweeted posted posting
+    commented described describes describing called calling branded promised vowed vowing pledged
+    responded suggested suggests stressed stresses emphasised emphasized shouted cried joked
+    quipped predicted confirmed confirms complained recounted reiterated repeated boasted
+    concluded
+    """.split()
+)
+"""Verbs that introduce speech, lower case only (`States` in `United States` is no verb). Forms
+that are more often nouns (`call`, `claims`, `post`) are left out; `agreed` is too, since what
+people agree is rarely what they said."""
+
+PRONOUNS = frozenset({"he", "she", "they"})
+"""Subjects resolved to the last named speaker (see `Speaker.kind == "pronoun"`)."""
+
+HONORIFICS = {
+    "Mr": "m", "Mr.": "m", "Sir": "m", "Lord": "m",
+    "Mrs": "f", "Mrs.": "f", "Ms": "f", "Ms.": "f", "Miss": "f", "Dame": "f", "Lady": "f",
+    "Dr": "", "Dr.": "", "Prof": "", "Prof.": "",
+}  # fmt: skip
+"""Forms of address dropped from a name (`Mr McCully` is `Murray McCully`) with the gender they
+imply, so that `she said` is not resolved to a `Mr`."""
+
+TITLE_WORDS = frozenset(
+    """
+    President Vice Prime Minister Secretary Chancellor Premier Senator Sen. Rep. Representative
+    Governor Gov. Mayor Judge Justice Detective Det. Inspector Insp. Sergeant Sgt. Constable
+    Superintendent Supt. Captain Capt. Colonel Col. Lieutenant Lt. General Gen. Major Admiral
+    Commissioner Commander Chairman Chairwoman Chair Director Spokesman Spokeswoman Spokesperson
+    Professor Ambassador King Queen Prince Princess Pope Bishop Archbishop Coach Chief Deputy
+    Foreign Defence Defense Finance Health Interior Home Justice Trade Energy Education State
+    Councillor Councilor Speaker Leader Sheriff Officer Reverend Rev. Cardinal Rabbi Imam
+    Auditor Attorney Treasurer Emperor Sultan Sheikh Father
+    """.split()
+)
+"""Capitalised words that are part of a title written before a name: `Foreign Minister Andriy
+Sybiga`, `US President Donald Trump`, `Det Sgt Jane Roe`. The name is what follows the last one."""
+
+ROLE_HEADS = frozenset(
+    """
+    spokesman spokeswoman spokesperson minister president secretary chief leader head director
+    adviser advisor aide counterpart commander general officer official ambassador envoy chairman
+    chairwoman chair chairperson manager coach captain mayor governor senator professor lecturer
+    researcher economist analyst scientist doctor lawyer attorney prosecutor judge detective
+    inspector sergeant constable superintendent commissioner founder owner councillor councilor
+    mp candidate negotiator correspondent editor campaigner activist organiser organizer surgeon
+    nurse expert chancellor premier king queen prince princess pope bishop archbishop ceo
+    executive staff deputy representative historian teacher principal author member partner
+    trustee speaker boss mother father wife husband daughter son sister brother widow
+    chairman treasurer auditor pilot engineer curator skipper winemaker farmer resident
+    paramedic firefighter spokesperson director-general secretary-general medic veteran
+    """.split()
+)
+"""Nouns that make a phrase a role: `Putin’s spokesman`, `the company’s chief executive`. A
+phrase before or after a name is only taken as a role when it holds one of them."""
+
+CAPITALISED_FUNCTION_WORDS = frozenset(
+    """
+    The A An In On At By For From With Without After Before During Since Until When While As But
+    And Or If Then Than This That These Those Its It His Her Their Our Speaking Asked Meanwhile
+    However Later Earlier Yesterday Today Tonight Last Next Monday Tuesday Wednesday Thursday
+    Friday Saturday Sunday January February March April May June July August September October
+    November December According Despite Although Under Over About Around Inside Outside Among
+    Between Through Toward Towards Against Into There Here We I You They He She Some Many Most
+    Both Each Every Other Another One Two Three Several Also Still Now Even Only Instead
+    """.split()
+)
+"""Capitalised words that start sentences or name dates, never part of a person's name."""
+
+NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "bin", "al", "le", "la", "du"})
+
+ORGANISATION_WORDS = frozenset(
+    """
+    House Ministry Department Agency Council Party Bank Court Union Office Police Service News
+    Press Post Times Herald Network Commission Committee Authority Board Government Kremlin
+    Parliament Congress Senate Pentagon Company Corporation Corp Inc Ltd Group Association
+    Institute University School Hospital Foundation Federation League Club Army Navy Force
+    Organisation Organization Tribunal Assembly Cabinet Embassy Secretariat Fund Trust
+    """.split()
+)
+"""Words that make a capitalised name an organisation (`the White House`) rather than a person."""
+
+ORGANISATION_NOUNS = frozenset(
+    """
+    police ministry government company council court army military agency department spokesman
+    spokeswoman spokesperson officials official statement prosecutors investigators organisers
+    organizers authorities regulator union board committee commission
+    """.split()
+)
+"""Lower-case subjects that can speak for an institution: `police said`, `the ministry said`."""
+
+AUXILIARIES = frozenset(
+    """
+    has had have also later then previously earlier repeatedly reportedly once again simply
+    further was is were are would will had has quickly and never often
+    """.split()
+)
+"""Words that may stand between a speaker and the speech verb: `Scavino later said`."""
+
+CLAUSE_STOPS = frozenset(
+    """
+    the a an his her their its with by and or but to in on at from as said that who which when
+    while after before was is were are has had have be been it this of for during since into
+    """.split()
+)
+"""Words that end a role phrase when reading backwards from a name."""
+
+FORWARD_STOPS = frozenset(
+    """
+    on in at after before during when while as that to told adding but and who which last this
+    yesterday today earlier later tonight since from with
+    """.split()
+)
+"""Words that end a speaker read forwards after `said`: `said Smith on Monday`."""
+
+PREPOSITIONS = frozenset({"in", "at", "on", "from", "after", "before", "during", "for", "to", "of", "by", "with"})
+
+
+# --- the speaker of an attribution ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who an attribution names, before it is matched to an actor.
+
+    `kind` is `name` (a proper name, maybe a surname alone), `pronoun` (`he`, `she`), or `role`
+    (a description with no name: `the US President`, `a spokeswoman for the council`).
+    """
+
+    kind: str
+    name: str
+    role: str = ""
+    honorific: str = ""
+    the: bool = False
+
+
+def is_possessive(token: str) -> bool:
+    """`Putin’s`, `company's`, `Thomas’`: the owner in `Putin’s spokesman`."""
+    return token.endswith(("’s", "'s", "’", "'")) and len(token) > 2
+
+
+def is_name_token(token: str) -> bool:
+    """A capitalised word that can be part of a proper name (not a sentence opener or a date)."""
+    return (
+        token[:1].isupper()
+        and token not in CAPITALISED_FUNCTION_WORDS
+        and not is_possessive(token)
+        and placeholder_id(token) is None
+    )
+
+
+def _is_wordish(token: str) -> bool:
+    return token[:1].isalnum() and placeholder_id(token) is None
+
+
+def _role_text(tokens: Sequence[str]) -> str:
+    """A role phrase, trimmed of connectors, or "" when it holds no role noun."""
+    words = list(tokens)
+    while words and words[0].lower() in {"of", "for", "and", "the", "a", "an"}:
+        words.pop(0)
+    if not any(w.lower().strip("’'") in ROLE_HEADS or w in TITLE_WORDS for w in words):
+        return ""
+    return " ".join(words)
+
+
+def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
+    """A speaker whose last word is `tokens[end]`, read backwards with any role written before it.
+
+        Ukraine’s Foreign Minister Andriy Sybiga   -> Andriy Sybiga, role Ukraine’s Foreign Minister
+        Trump’s deputy chief of staff Dan Scavino  -> Dan Scavino, role Trump’s deputy chief of staff
+        Mr McCully                                 -> McCully (honorific Mr)
+        the White House                            -> White House (with "the": an organisation)
+        The US President                           -> no name, role US President
+        police / the ministry                      -> no name, role police / ministry
+    """
+    start = end
+    while start > 0 and (
+        is_name_token(tokens[start - 1])
+        or (tokens[start - 1] in NAME_PARTICLES and start > 1 and is_name_token(tokens[start - 2]))
+    ):
+        start -= 1
+    run = list(tokens[start : end + 1])
+    if not run or not is_name_token(run[0]):
+        return _institution_ending_at(tokens, end)
+    cut = max((i for i, t in enumerate(run) if t in TITLE_WORDS or t in HONORIFICS), default=-1)
+    titles, name = run[: cut + 1], run[cut + 1 :]
+    honorific = titles[-1] if titles and titles[-1] in HONORIFICS else ""
+    titles = [t for t in titles if t not in HONORIFICS]
+    before = start
+    while before > 0 and start - before < 8 and _role_prefix_token(tokens[before - 1]):
+        before -= 1
+    role = _role_text([*tokens[before:start], *titles])
+    the = before > 0 and tokens[before - 1].lower() == "the"
+    if not name:
+        return Speaker("role", "", role=role or " ".join(titles), the=the) if titles else None
+    return Speaker("name", " ".join(name), role=role, honorific=honorific, the=the)
+
+
+def _role_prefix_token(token: str) -> bool:
+    return _is_wordish(token) and token.lower() not in CLAUSE_STOPS | {"of", "for"} or (
+        token.lower() in {"of", "for"}
+    )
+
+
+def _institution_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
+    """`police said`, `the health ministry said`: an unnamed institution as speaker."""
+    if tokens[end].lower() not in ORGANISATION_NOUNS:
+        return None
+    start = end
+    while start > 0 and end - start < 4 and _is_wordish(tokens[start - 1]):
+        if tokens[start - 1].lower() in CLAUSE_STOPS:
+            break
+        start -= 1
+    return Speaker("role", "", role=" ".join(tokens[start : end + 1]))
+
+
+def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
+    """The speaker written before a speech verb (patterns `X said`, `X said: “…”`, `X saying`).
+
+        Putin’s spokesman Dmitry Peskov said that “…”   -> Dmitry Peskov (role Putin’s spokesman)
+        Dmitry Peskov, Putin’s spokesman, said “…”      -> Dmitry Peskov (role after the name)
+        “…,” he said.                                   -> he (a pronoun, resolved later)
+        He mocked the G7, saying it was too small to “see on a map”.   -> He (the sentence subject)
+    """
+    i = verb - 1
+    while i >= 0 and tokens[i].lower() in AUXILIARIES:
+        i -= 1
+    if i < 0:
+        return None
+    token = tokens[i]
+    if token.lower() in PRONOUNS:
+        return Speaker("pronoun", token.lower())
+    if token == ",":
+        appositive = appositive_before(tokens, i)
+        if appositive is not None:
+            return appositive
+        if tokens[verb].lower().endswith("ing"):
+            return sentence_subject(tokens[:i])
+        return None
+    return noun_phrase_ending_at(tokens, i)
+
+
+def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
+    """A name followed by a role between commas, before the verb: `Name, role, said`.
+
+        Dmitry Peskov, Putin’s spokesman, said   -> Dmitry Peskov, role Putin’s spokesman
+        Jane Roe, who chairs the board, said     -> Jane Roe, no role
+    """
+    opening = comma - 1
+    while opening >= 0 and tokens[opening] != "," and comma - opening <= 14:
+        if placeholder_id(tokens[opening]) is not None or tokens[opening] in {".", "!", "?"}:
+            return None
+        opening -= 1
+    if opening < 1 or tokens[opening] != ",":
+        return None
+    inside = list(tokens[opening + 1 : comma])
+    if any(t.lower() in SPEECH_VERBS for t in inside):
+        return None
+    speaker = noun_phrase_ending_at(tokens, opening - 1)
+    if speaker is None or speaker.kind != "name":
+        return None
+    if inside and inside[0].lower() in {"who", "whose", "which"}:
+        return speaker
+    role = _role_text(inside) if inside and not inside[0][:1].isdigit() else ""
+    if not role and not (inside and inside[0].isdigit()):
+        return None
+    return Speaker("name", speaker.name, role=role or speaker.role, honorific=speaker.honorific)
+
+
+def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
+    """The first person or body named in a sentence, for `…, saying “…”` clauses.
+
+        At the weekend Trump said …, saying “…”   -> Trump
+        In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
+    """
+    for i, token in enumerate(tokens):
+        if token.lower() in PRONOUNS:
+            return Speaker("pronoun", token.lower())
+        starts_name = is_name_token(token) or token in TITLE_WORDS
+        if not starts_name or (i > 0 and tokens[i - 1].lower() in PREPOSITIONS):
+            continue
+        end = i
+        while end + 1 < len(tokens) and (
+            is_name_token(tokens[end + 1]) or tokens[end + 1] in NAME_PARTICLES
+        ):
+            end += 1
+        return noun_phrase_ending_at(tokens, end)
+    return None
+
+
+def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
+    """The speaker written after the verb (pattern `“…,” said X`, and `according to X`).
+
+        “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
+        “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
+        “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
+        …, according to the state Tass news agency.             -> Tass (role state news agency)
+    """
+    end = verb
+    while end + 1 < len(tokens) and end - verb < 9:
+        token = tokens[end + 1]
+        if not _is_wordish(token) or (end > verb and token.lower() in FORWARD_STOPS):
+            break
+        end += 1
+    last_name = max((i for i in range(verb + 1, end + 1) if is_name_token(tokens[i])), default=-1)
+    if last_name < 0:
+        described = " ".join(t for t in tokens[verb + 1 : end + 1])
+        return _named_after_comma(tokens, end, described)
+    speaker = noun_phrase_ending_at(tokens, last_name)
+    if speaker is None:
+        return None
+    trailing = list(tokens[last_name + 1 : end + 1])
+    role = speaker.role or _role_text(trailing)
+    role = _appositive_after(tokens, end) or role
+    return Speaker(speaker.kind, speaker.name, role=role, honorific=speaker.honorific, the=speaker.the)
+
+
+def _named_after_comma(tokens: Sequence[str], end: int, described: str) -> Speaker | None:
+    """`said the minister, Jane Roe`: a role, then the name after a comma."""
+    role = _role_text(described.split())
+    if end + 2 < len(tokens) and tokens[end + 1] == "," and is_name_token(tokens[end + 2]):
+        stop = end + 2
+        while stop + 1 < len(tokens) and is_name_token(tokens[stop + 1]):
+            stop += 1
+        speaker = noun_phrase_ending_at(tokens, stop)
+        if speaker is not None and speaker.kind == "name":
+            return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
+    if role or described.split()[-1:] and described.split()[-1].lower() in ORGANISATION_NOUNS:
+        return Speaker("role", "", role=" ".join(w for w in described.split() if w.lower() not in {"a", "an", "the"}))
+    return None
+
+
+def _appositive_after(tokens: Sequence[str], end: int) -> str:
+    """The role in `said Jane Roe, a spokeswoman for the council.` (after the name)."""
+    if end + 1 >= len(tokens) or tokens[end + 1] != ",":
+        return ""
+    stop = end + 2
+    while stop < len(tokens) and _is_wordish(tokens[stop]) or (
+        stop < len(tokens) and is_possessive(tokens[stop])
+    ):
+        stop += 1
+    return _role_text(tokens[end + 2 : stop])
+
+
+def according_to(tokens: Sequence[str]) -> Speaker | None:
+    """The source in `according to X` anywhere in the sentence.
+
+        The plan is “dead in the water”, according to Health Minister Ayesha Roa.   -> Ayesha Roa
+    """
+    for i in range(len(tokens) - 2):
+        if tokens[i].lower() == "according" and tokens[i + 1].lower() == "to":
+            return speaker_after_verb(tokens, i + 1)
+    return None
+
+
+def speech_verb_positions(tokens: Sequence[str]) -> list[int]:
+    """Where the speech verbs of a frame are; a partial quote with none nearby is a scare quote.
+
+        Voters braced for the “silly season”.   -> []
+        Kyiv said it expected Moscow to “unconditionally” accept.   -> [1]
+
+    Only verbs in `SPEECH_VERBS` count, and one right after `the`/`a` is a noun (`a call`).
+    """
+    return [
+        i
+        for i, token in enumerate(tokens)
+        if token in SPEECH_VERBS
+        and not (i > 0 and tokens[i - 1].lower() in {"the", "a", "an", "his", "her", "their"})
+    ]
+
+
+def context_after_verb(tokens: Sequence[str], verb: int) -> str:
+    """What follows an attribution, kept as the quote's context: `he said on Truth Social.` ->
+    `on Truth Social`."""
+    rest: list[str] = []
+    for token in tokens[verb + 1 :]:
+        if token in {".", "!", "?", ","} or placeholder_id(token) is not None:
+            break
+        rest.append(token)
+    if not rest or rest[0].lower() not in PREPOSITIONS | {"in", "during", "after", "before"}:
+        return ""
+    return " ".join(rest)
