@@ -136,8 +136,10 @@ class Cast:
         if speaker.kind == "role":
             return self._add_described(speaker.role)
         name = self.full_name(speaker.name)
-        organisation = speaker.the or _is_organisation(name) or (
-            len(name.split()) == 1 and not speaker.honorific and not speaker.role
+        organisation = (
+            speaker.the
+            or _is_organisation(name)
+            or (len(name.split()) == 1 and not speaker.honorific and not speaker.role)
         )
         actor = self._find(name) or self._create(name, "organisation" if organisation else "person")
         if speaker.role and not actor.role:

@@ -264,7 +264,9 @@ FORWARD_STOPS = frozenset(
 )
 """Words that end a speaker read forwards after `said`: `said Smith on Monday`."""
 
-PREPOSITIONS = frozenset({"in", "at", "on", "from", "after", "before", "during", "for", "to", "of", "by", "with"})
+PREPOSITIONS = frozenset(
+    {"in", "at", "on", "from", "after", "before", "during", "for", "to", "of", "by", "with"}
+)
 
 
 # --- the speaker of an attribution ----------------------------------------------------------------
@@ -317,12 +319,12 @@ def _role_text(tokens: Sequence[str]) -> str:
 def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
     """A speaker whose last word is `tokens[end]`, read backwards with any role written before it.
 
-        Ukraine’s Foreign Minister Andriy Sybiga   -> Andriy Sybiga, role Ukraine’s Foreign Minister
-        Trump’s deputy chief of staff Dan Scavino  -> Dan Scavino, role Trump’s deputy chief of staff
-        Mr McCully                                 -> McCully (honorific Mr)
-        the White House                            -> White House (with "the": an organisation)
-        The US President                           -> no name, role US President
-        police / the ministry                      -> no name, role police / ministry
+    Ukraine’s Foreign Minister Andriy Sybiga   -> Andriy Sybiga, role Ukraine’s Foreign Minister
+    Trump’s deputy chief of staff Dan Scavino  -> Dan Scavino, role Trump’s deputy chief of staff
+    Mr McCully                                 -> McCully (honorific Mr)
+    the White House                            -> White House (with "the": an organisation)
+    The US President                           -> no name, role US President
+    police / the ministry                      -> no name, role police / ministry
     """
     start = end
     while start > 0 and (
@@ -348,8 +350,10 @@ def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
 
 
 def _role_prefix_token(token: str) -> bool:
-    return _is_wordish(token) and token.lower() not in CLAUSE_STOPS | {"of", "for"} or (
-        token.lower() in {"of", "for"}
+    return (
+        _is_wordish(token)
+        and token.lower() not in CLAUSE_STOPS | {"of", "for"}
+        or (token.lower() in {"of", "for"})
     )
 
 
@@ -368,10 +372,10 @@ def _institution_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
 def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     """The speaker written before a speech verb (patterns `X said`, `X said: “…”`, `X saying`).
 
-        Putin’s spokesman Dmitry Peskov said that “…”   -> Dmitry Peskov (role Putin’s spokesman)
-        Dmitry Peskov, Putin’s spokesman, said “…”      -> Dmitry Peskov (role after the name)
-        “…,” he said.                                   -> he (a pronoun, resolved later)
-        He mocked the G7, saying it was too small to “see on a map”.   -> He (the sentence subject)
+    Putin’s spokesman Dmitry Peskov said that “…”   -> Dmitry Peskov (role Putin’s spokesman)
+    Dmitry Peskov, Putin’s spokesman, said “…”      -> Dmitry Peskov (role after the name)
+    “…,” he said.                                   -> he (a pronoun, resolved later)
+    He mocked the G7, saying it was too small to “see on a map”.   -> He (the sentence subject)
     """
     i = verb - 1
     while i >= 0 and tokens[i].lower() in AUXILIARIES:
@@ -394,8 +398,8 @@ def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
 def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
     """A name followed by a role between commas, before the verb: `Name, role, said`.
 
-        Dmitry Peskov, Putin’s spokesman, said   -> Dmitry Peskov, role Putin’s spokesman
-        Jane Roe, who chairs the board, said     -> Jane Roe, no role
+    Dmitry Peskov, Putin’s spokesman, said   -> Dmitry Peskov, role Putin’s spokesman
+    Jane Roe, who chairs the board, said     -> Jane Roe, no role
     """
     opening = comma - 1
     while opening >= 0 and tokens[opening] != "," and comma - opening <= 14:
@@ -421,8 +425,8 @@ def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
 def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
     """The first person or body named in a sentence, for `…, saying “…”` clauses.
 
-        At the weekend Trump said …, saying “…”   -> Trump
-        In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
+    At the weekend Trump said …, saying “…”   -> Trump
+    In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
     """
     for i, token in enumerate(tokens):
         if token.lower() in PRONOUNS:
@@ -442,10 +446,10 @@ def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
 def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     """The speaker written after the verb (pattern `“…,” said X`, and `according to X`).
 
-        “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
-        “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
-        “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
-        …, according to the state Tass news agency.             -> Tass (role state news agency)
+    “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
+    “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
+    “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
+    …, according to the state Tass news agency.             -> Tass (role state news agency)
     """
     end = verb
     while end + 1 < len(tokens) and end - verb < 9:
@@ -463,7 +467,9 @@ def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     trailing = list(tokens[last_name + 1 : end + 1])
     role = speaker.role or _role_text(trailing)
     role = _appositive_after(tokens, end) or role
-    return Speaker(speaker.kind, speaker.name, role=role, honorific=speaker.honorific, the=speaker.the)
+    return Speaker(
+        speaker.kind, speaker.name, role=role, honorific=speaker.honorific, the=speaker.the
+    )
 
 
 def _named_after_comma(tokens: Sequence[str], end: int, described: str) -> Speaker | None:
@@ -477,7 +483,11 @@ def _named_after_comma(tokens: Sequence[str], end: int, described: str) -> Speak
         if speaker is not None and speaker.kind == "name":
             return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
     if role or described.split()[-1:] and described.split()[-1].lower() in ORGANISATION_NOUNS:
-        return Speaker("role", "", role=" ".join(w for w in described.split() if w.lower() not in {"a", "an", "the"}))
+        return Speaker(
+            "role",
+            "",
+            role=" ".join(w for w in described.split() if w.lower() not in {"a", "an", "the"}),
+        )
     return None
 
 
@@ -486,8 +496,10 @@ def _appositive_after(tokens: Sequence[str], end: int) -> str:
     if end + 1 >= len(tokens) or tokens[end + 1] != ",":
         return ""
     stop = end + 2
-    while stop < len(tokens) and _is_wordish(tokens[stop]) or (
-        stop < len(tokens) and is_possessive(tokens[stop])
+    while (
+        stop < len(tokens)
+        and _is_wordish(tokens[stop])
+        or (stop < len(tokens) and is_possessive(tokens[stop]))
     ):
         stop += 1
     return _role_text(tokens[end + 2 : stop])
@@ -496,7 +508,7 @@ def _appositive_after(tokens: Sequence[str], end: int) -> str:
 def according_to(tokens: Sequence[str]) -> Speaker | None:
     """The source in `according to X` anywhere in the sentence.
 
-        The plan is “dead in the water”, according to Health Minister Ayesha Roa.   -> Ayesha Roa
+    The plan is “dead in the water”, according to Health Minister Ayesha Roa.   -> Ayesha Roa
     """
     for i in range(len(tokens) - 2):
         if tokens[i].lower() == "according" and tokens[i + 1].lower() == "to":

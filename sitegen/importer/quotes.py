@@ -125,7 +125,9 @@ class QuoteFinder:
 
     def _sentences(self, index: int, frame: str) -> list[_Sentence]:
         stops = {
-            q for (q, p), piece in self._pieces.items() if p == index and piece.rstrip("”\"»").endswith(".")
+            q
+            for (q, p), piece in self._pieces.items()
+            if p == index and piece.rstrip('”"»').endswith(".")
         }
         return [_Sentence(index, s, tokenize(s)) for s in split_sentences(frame, stops)]
 
@@ -242,7 +244,9 @@ class QuoteFinder:
                 run.append(bare)
                 if bare == token:
                     continue
-            cut = max((i for i, t in enumerate(run) if t in TITLE_WORDS or t in HONORIFICS), default=-1)
+            cut = max(
+                (i for i, t in enumerate(run) if t in TITLE_WORDS or t in HONORIFICS), default=-1
+            )
             name = " ".join(run[cut + 1 :])
             if name and self.cast.is_person_name(name):
                 full = self.cast.full_name(name)
@@ -298,4 +302,3 @@ def _drop_comma(piece: str) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
-

@@ -41,7 +41,9 @@ BOILERPLATE = tuple(
 )
 """Known site-furniture lines, matched against a whole line (case-insensitively)."""
 
-_RELATED_HEADERS = re.compile(r"^(?:related(?: stories| links| articles)?|read more|see also)\s*:?$", re.I)
+_RELATED_HEADERS = re.compile(
+    r"^(?:related(?: stories| links| articles)?|read more|see also)\s*:?$", re.I
+)
 
 OUTLETS = {
     "afp": "Agence France-Presse",
@@ -208,7 +210,9 @@ def _take_key_points(lines: list[_Line], doc: Document) -> list[_Line]:
 
 
 def _is_key_points_header(text: str) -> bool:
-    return re.fullmatch(r"(?:#+\s*)?(?:key points|in brief|at a glance)\s*:?", text, re.I) is not None
+    return (
+        re.fullmatch(r"(?:#+\s*)?(?:key points|in brief|at a glance)\s*:?", text, re.I) is not None
+    )
 
 
 def _read_body(lines: list[_Line], doc: Document) -> None:
@@ -218,7 +222,9 @@ def _read_body(lines: list[_Line], doc: Document) -> None:
 
     def flush() -> None:
         if pending:
-            doc.blocks.append(Block("paragraph", " ".join(p.text for p in pending), pending[0].number))
+            doc.blocks.append(
+                Block("paragraph", " ".join(p.text for p in pending), pending[0].number)
+            )
             pending.clear()
 
     for line in lines:
@@ -233,7 +239,9 @@ def _read_body(lines: list[_Line], doc: Document) -> None:
             flush()
         elif _is_heading(text):
             flush()
-            doc.blocks.append(Block("heading", _MARKDOWN_HEADING.sub(r"\g<text>", text), line.number))
+            doc.blocks.append(
+                Block("heading", _MARKDOWN_HEADING.sub(r"\g<text>", text), line.number)
+            )
         else:
             if not wrapped:
                 flush()
@@ -261,7 +269,7 @@ def _is_heading(text: str) -> bool:
         and len(text) <= 70
         and (text[0].isupper() or text[0].isdigit())
         and not text.endswith(tuple(_TERMINAL))
-        and not any(mark in text for mark in "“”\"")
+        and not any(mark in text for mark in '“”"')
     )
 
 
