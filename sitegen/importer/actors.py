@@ -16,9 +16,10 @@ import yaml
 from sitegen.importer.patterns import (
     HONORIFICS,
     ORGANISATION_WORDS,
-    TITLE_WORDS,
+    ROLE_HEADS,
     Speaker,
     is_name_token,
+    name_without_titles,
     tokenize,
 )
 from sitegen.urls import slugify
@@ -98,10 +99,10 @@ class Cast:
                 if is_name_token(token) and token not in HONORIFICS:
                     run.append(token)
                     continue
-                name = _strip_titles(run)
-                if len(name.split()) >= 2 and not _is_organisation(name):
-                    if name not in self.full_names:
-                        self.full_names.append(name)
+                name = name_without_titles(run)
+                modifier = token.lower() in ROLE_HEADS  # "Bike Auckland spokeswoman": not a person
+                if len(name.split()) >= 2 and not _is_organisation(name) and not modifier:
+                    self.full_names.append(name)
                 run = []
 
     def full_name(self, name: str) -> str:
@@ -192,11 +193,6 @@ class Cast:
             if folded & known.names:
                 return known.id
         return None
-
-
-def _strip_titles(run: list[str]) -> str:
-    cut = max((i for i, t in enumerate(run) if t in TITLE_WORDS), default=-1)
-    return " ".join(run[cut + 1 :])
 
 
 def _is_organisation(name: str) -> bool:

@@ -154,7 +154,7 @@ SPEECH_VERBS = frozenset(
     commented described describes describing called calling branded promised vowed vowing pledged
     responded suggested suggests stressed stresses emphasised emphasized shouted cried joked
     quipped predicted confirmed confirms complained recounted reiterated repeated boasted
-    concluded
+    concluded accused accusing
     """.split()
 )
 """Verbs that introduce speech, lower case only (`States` in `United States` is no verb). Forms
@@ -199,7 +199,9 @@ ROLE_HEADS = frozenset(
     executive staff deputy representative historian teacher principal author member partner
     trustee speaker boss mother father wife husband daughter son sister brother widow
     chairman treasurer auditor pilot engineer curator skipper winemaker farmer resident
-    paramedic firefighter spokesperson director-general secretary-general medic veteran
+    paramedic firefighter director-general secretary-general medic veteran rival challenger
+    opponent moderator alderman alderwoman substitute deckhand driver worker student presenter
+    host volunteer coordinator superintendent receptionist supervisor
     """.split()
 )
 """Nouns that make a phrase a role: `Putin’s spokesman`, `the company’s chief executive`. A
@@ -226,7 +228,8 @@ ORGANISATION_WORDS = frozenset(
     Press Post Times Herald Network Commission Committee Authority Board Government Kremlin
     Parliament Congress Senate Pentagon Company Corporation Corp Inc Ltd Group Association
     Institute University School Hospital Foundation Federation League Club Army Navy Force
-    Organisation Organization Tribunal Assembly Cabinet Embassy Secretariat Fund Trust
+    Organisation Organization Tribunal Assembly Cabinet Embassy Secretariat Fund Trust Chamber
+    Commerce Securities Partners Holdings Airlines Railways
     """.split()
 )
 """Words that make a capitalised name an organisation (`the White House`) rather than a person."""
@@ -243,10 +246,11 @@ ORGANISATION_NOUNS = frozenset(
 AUXILIARIES = frozenset(
     """
     has had have also later then previously earlier repeatedly reportedly once again simply
-    further was is were are would will had has quickly and never often
+    further was is were are would will had has quickly never often
     """.split()
 )
-"""Words that may stand between a speaker and the speech verb: `Scavino later said`."""
+"""Words that may stand between a speaker and the speech verb: `Scavino later said`. (After
+`and`, the speaker is the sentence's subject: `The governor visited and said …`.)"""
 
 CLAUSE_STOPS = frozenset(
     """
@@ -292,6 +296,19 @@ def is_possessive(token: str) -> bool:
     return token.endswith(("’s", "'s", "’", "'")) and len(token) > 2
 
 
+def is_title(token: str) -> bool:
+    """A word of a title or form of address before a name: `Minister`, `Mr`, `Chief Executive`
+    (any role noun counts when capitalised: `Skipper Tom Harlow`)."""
+    return token in TITLE_WORDS or token in HONORIFICS or token.lower() in ROLE_HEADS
+
+
+def name_without_titles(run: Sequence[str]) -> str:
+    """The name in a run of capitalised words: `Foreign Minister Andriy Sybiga` -> `Andriy
+    Sybiga`, `Mr McCully` -> `McCully`."""
+    cut = max((i for i, t in enumerate(run) if is_title(t)), default=-1)
+    return " ".join(run[cut + 1 :])
+
+
 def is_name_token(token: str) -> bool:
     """A capitalised word that can be part of a proper name (not a sentence opener or a date)."""
     return (
@@ -335,7 +352,7 @@ def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
     run = list(tokens[start : end + 1])
     if not run or not is_name_token(run[0]):
         return _institution_ending_at(tokens, end)
-    cut = max((i for i, t in enumerate(run) if t in TITLE_WORDS or t in HONORIFICS), default=-1)
+    cut = max((i for i, t in enumerate(run) if is_title(t)), default=-1)
     titles, name = run[: cut + 1], run[cut + 1 :]
     honorific = titles[-1] if titles and titles[-1] in HONORIFICS else ""
     titles = [t for t in titles if t not in HONORIFICS]
@@ -385,6 +402,8 @@ def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     token = tokens[i]
     if token.lower() in PRONOUNS:
         return Speaker("pronoun", token.lower())
+    if token == "and":
+        return sentence_subject(tokens[:i])
     if token == ",":
         appositive = appositive_before(tokens, i)
         if appositive is not None:
@@ -396,98 +415,122 @@ def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
 
 
 def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
-    """A name followed by a role between commas, before the verb: `Name, role, said`.
+    """A name and a role set off by commas before the verb, in either order.
 
-    Dmitry Peskov, Putin’s spokesman, said   -> Dmitry Peskov, role Putin’s spokesman
-    Jane Roe, who chairs the board, said     -> Jane Roe, no role
+        Dmitry Peskov, Putin’s spokesman, said     -> Dmitry Peskov, role Putin’s spokesman
+        Petru Lanz, a 64-year-old grower, said     -> Petru Lanz (no role noun: no role)
+        Jane Roe, who chairs the board, said       -> Jane Roe, no role
+        The health board's chair, Nadia Rahman, said  -> Nadia Rahman, role health board's chair
     """
     opening = comma - 1
     while opening >= 0 and tokens[opening] != "," and comma - opening <= 14:
         if placeholder_id(tokens[opening]) is not None or tokens[opening] in {".", "!", "?"}:
             return None
         opening -= 1
-    if opening < 1 or tokens[opening] != ",":
+    if opening < 1 or tokens[opening] != "," or opening + 1 == comma:
         return None
     inside = list(tokens[opening + 1 : comma])
-    if any(t.lower() in SPEECH_VERBS for t in inside):
+    if any(t in SPEECH_VERBS for t in inside):
         return None
+    if all(is_name_token(t) or t in NAME_PARTICLES for t in inside):
+        return _role_then_name(tokens, opening, comma)
     speaker = noun_phrase_ending_at(tokens, opening - 1)
     if speaker is None or speaker.kind != "name":
         return None
-    if inside and inside[0].lower() in {"who", "whose", "which"}:
+    first = inside[0].lower()
+    if first in {"who", "whose", "which"}:
         return speaker
-    role = _role_text(inside) if inside and not inside[0][:1].isdigit() else ""
-    if not role and not (inside and inside[0].isdigit()):
+    role = _role_text(inside)
+    if not role and first not in {"a", "an", "the"} and not first[:1].isdigit():
         return None
     return Speaker("name", speaker.name, role=role or speaker.role, honorific=speaker.honorific)
+
+
+def _role_then_name(tokens: Sequence[str], opening: int, comma: int) -> Speaker | None:
+    """`Its chairman, Neil Avery, said`: the role before the commas, the name between them."""
+    speaker = noun_phrase_ending_at(tokens, comma - 1)
+    if speaker is None or speaker.kind != "name":
+        return None
+    before = opening
+    while before > 0 and before > opening - 8 and _role_prefix_token(tokens[before - 1]):
+        before -= 1
+    role = _role_text(tokens[before:opening])
+    if not role:
+        return None
+    return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
 
 
 def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
     """The first person or body named in a sentence, for `…, saying “…”` clauses.
 
-    At the weekend Trump said …, saying “…”   -> Trump
-    In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
+        Student union president Liam Doyle welcomed it, calling it “…”   -> Liam Doyle
+        In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
+        The US President has made clear …, saying “…”      -> no name, role US President
     """
     for i, token in enumerate(tokens):
         if token.lower() in PRONOUNS:
             return Speaker("pronoun", token.lower())
-        starts_name = is_name_token(token) or token in TITLE_WORDS
+        starts_name = is_name_token(token) or is_title(token)
         if not starts_name or (i > 0 and tokens[i - 1].lower() in PREPOSITIONS):
             continue
-        end = i
-        while end + 1 < len(tokens) and (
-            is_name_token(tokens[end + 1]) or tokens[end + 1] in NAME_PARTICLES
-        ):
-            end += 1
-        return noun_phrase_ending_at(tokens, end)
+        phrase = _phrase_from(tokens, i)
+        names = [j for j in phrase if is_name_token(tokens[j])]
+        return noun_phrase_ending_at(tokens, names[-1]) if names else None
     return None
+
+
+def _phrase_from(tokens: Sequence[str], start: int) -> list[int]:
+    """Indexes of a noun phrase read forwards, up to the first verb-like or function word; it
+    stops at `of` once a name has been read (`Inspector David Kerr of Hallam Police`)."""
+    phrase: list[int] = []
+    seen_name = False
+    for j in range(start, min(len(tokens), start + 7)):
+        token = tokens[j]
+        lower = token.lower()
+        if not _is_wordish(token) or lower in FORWARD_STOPS | AUXILIARIES or token in SPEECH_VERBS:
+            break
+        if seen_name and lower in {"of", "for"}:
+            break
+        seen_name = seen_name or (is_name_token(token) and not is_title(token))
+        phrase.append(j)
+    return phrase
 
 
 def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     """The speaker written after the verb (pattern `“…,” said X`, and `according to X`).
 
-    “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
-    “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
-    “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
-    …, according to the state Tass news agency.             -> Tass (role state news agency)
+        “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
+        “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
+        “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
+        …, according to Inspector David Kerr of Hallam Police.  -> David Kerr, role Inspector
     """
-    end = verb
-    while end + 1 < len(tokens) and end - verb < 9:
-        token = tokens[end + 1]
-        if not _is_wordish(token) or (end > verb and token.lower() in FORWARD_STOPS):
-            break
-        end += 1
-    last_name = max((i for i in range(verb + 1, end + 1) if is_name_token(tokens[i])), default=-1)
-    if last_name < 0:
-        described = " ".join(t for t in tokens[verb + 1 : end + 1])
-        return _named_after_comma(tokens, end, described)
-    speaker = noun_phrase_ending_at(tokens, last_name)
+    phrase = _phrase_from(tokens, verb + 1)
+    names = [j for j in phrase if is_name_token(tokens[j])]
+    if not names:
+        return _named_after_comma(tokens, phrase)
+    speaker = noun_phrase_ending_at(tokens, names[-1])
     if speaker is None:
         return None
-    trailing = list(tokens[last_name + 1 : end + 1])
-    role = speaker.role or _role_text(trailing)
-    role = _appositive_after(tokens, end) or role
-    return Speaker(
-        speaker.kind, speaker.name, role=role, honorific=speaker.honorific, the=speaker.the
-    )
+    end = phrase[-1]
+    role = _appositive_after(tokens, end) or speaker.role or _role_text(tokens[names[-1] + 1 : end + 1])
+    return Speaker(speaker.kind, speaker.name, role, speaker.honorific, speaker.the)
 
 
-def _named_after_comma(tokens: Sequence[str], end: int, described: str) -> Speaker | None:
-    """`said the minister, Jane Roe`: a role, then the name after a comma."""
-    role = _role_text(described.split())
+def _named_after_comma(tokens: Sequence[str], phrase: list[int]) -> Speaker | None:
+    """`said the minister, Jane Roe` (a role, then the name after a comma), or an unnamed
+    description such as `said a spokeswoman for the council`."""
+    if not phrase:
+        return None
+    words = [tokens[j] for j in phrase]
+    role = _role_text(words)
+    end = phrase[-1]
     if end + 2 < len(tokens) and tokens[end + 1] == "," and is_name_token(tokens[end + 2]):
-        stop = end + 2
-        while stop + 1 < len(tokens) and is_name_token(tokens[stop + 1]):
-            stop += 1
-        speaker = noun_phrase_ending_at(tokens, stop)
+        named = [j for j in _phrase_from(tokens, end + 2) if is_name_token(tokens[j])]
+        speaker = noun_phrase_ending_at(tokens, named[-1]) if named else None
         if speaker is not None and speaker.kind == "name":
             return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
-    if role or described.split()[-1:] and described.split()[-1].lower() in ORGANISATION_NOUNS:
-        return Speaker(
-            "role",
-            "",
-            role=" ".join(w for w in described.split() if w.lower() not in {"a", "an", "the"}),
-        )
+    if role or words[-1].lower() in ORGANISATION_NOUNS:
+        return Speaker("role", "", role=" ".join(w for w in words if w.lower() not in {"a", "an"}))
     return None
 
 
@@ -496,13 +539,23 @@ def _appositive_after(tokens: Sequence[str], end: int) -> str:
     if end + 1 >= len(tokens) or tokens[end + 1] != ",":
         return ""
     stop = end + 2
-    while (
-        stop < len(tokens)
-        and _is_wordish(tokens[stop])
-        or (stop < len(tokens) and is_possessive(tokens[stop]))
-    ):
+    while stop < len(tokens) and (_is_wordish(tokens[stop]) or is_possessive(tokens[stop])):
         stop += 1
     return _role_text(tokens[end + 2 : stop])
+
+
+def is_term_in_quotes(tokens: Sequence[str], position: int, words: str) -> bool:
+    """A short quoted phrase used as a name or term, not speech, even with a speech verb nearby:
+    it follows `the`, `so-called` or a possessive.
+
+        Drive Carrow says the "grace period" has not been honoured.   -> a term
+        the council calls its "digital high street" strategy          -> a term
+        citing a “huge upside”                                        -> not a term (speech)
+    """
+    if len(words.split()) > 3 or position == 0:
+        return False
+    before = tokens[position - 1]
+    return before.lower() in {"the", "its", "their", "so-called", "our"} or is_possessive(before)
 
 
 def according_to(tokens: Sequence[str]) -> Speaker | None:

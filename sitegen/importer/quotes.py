@@ -17,7 +17,6 @@ from sitegen.importer.actors import Actor, Cast
 from sitegen.importer.patterns import (
     HONORIFICS,
     PLACEHOLDER,
-    TITLE_WORDS,
     Speaker,
     according_to,
     appositive_before,
@@ -26,6 +25,8 @@ from sitegen.importer.patterns import (
     is_full_quote,
     is_name_token,
     is_possessive,
+    is_term_in_quotes,
+    name_without_titles,
     noun_phrase_ending_at,
     placeholder_id,
     quote_spans,
@@ -76,6 +77,7 @@ class QuoteFinder:
     notes: list[str] = field(default_factory=list)
     _pieces: dict[tuple[int, int], str] = field(default_factory=dict)
     _history: list[list[str]] = field(default_factory=list)
+    _introduced: dict[int, Speaker] = field(default_factory=dict)
 
     def run(self, paragraphs: list[str]) -> list[Quote]:
         """Every quote of the story in order, speech only (scare quotes dropped)."""
@@ -146,7 +148,17 @@ class QuoteFinder:
             if quote_id is None or self.quotes[quote_id].attributed:
                 continue
             self._attribute(self.quotes[quote_id], sentence, position)
+        if tokens[-1:] == [":"]:
+            self._note_introduction(sentence)
         self._history.append(self._people_in(tokens))
+
+    def _note_introduction(self, sentence: _Sentence) -> None:
+        """`Hannah Ode told a rally:` closing a paragraph introduces the quote in the next one."""
+        verbs = speech_verb_positions(sentence.tokens)
+        if verbs:
+            speaker = speaker_before_verb(sentence.tokens, verbs[-1])
+            if speaker is not None:
+                self._introduced[sentence.paragraph] = speaker
 
     def _register_roles(self, tokens: list[str]) -> None:
         """People named with a role are actors even when they are not quoted."""
@@ -164,6 +176,9 @@ class QuoteFinder:
         opens_sentence = all(not t[:1].isalnum() for t in tokens[:position])
         quote.partial = not is_full_quote(quote.words, starts_sentence=opens_sentence)
         verbs = speech_verb_positions(tokens)
+        if quote.partial and is_term_in_quotes(tokens, position, quote.words):
+            quote.speech = False
+            return
         speaker, verb = self._find_speaker(quote, tokens, position, verbs)
         if speaker is None and quote.partial and not verbs:
             quote.speech = False
@@ -244,10 +259,7 @@ class QuoteFinder:
                 run.append(bare)
                 if bare == token:
                     continue
-            cut = max(
-                (i for i, t in enumerate(run) if t in TITLE_WORDS or t in HONORIFICS), default=-1
-            )
-            name = " ".join(run[cut + 1 :])
+            name = name_without_titles(run)
             if name and self.cast.is_person_name(name):
                 full = self.cast.full_name(name)
                 if full not in people:
@@ -268,9 +280,13 @@ class QuoteFinder:
             if earlier or same:
                 quote.speaker = (earlier or same)[-1 if earlier else 0].speaker
                 continue
-            opens = continues_quote(paragraphs[quote.paragraph])
+            if not continues_quote(paragraphs[quote.paragraph]):
+                continue
+            introduced = self._introduced.get(quote.paragraph - 1)
             previous = [q for q in self.quotes if q.id < quote.id and q.speaker and q.speech]
-            if opens and previous and previous[-1].paragraph == quote.paragraph - 1:
+            if introduced is not None:
+                quote.speaker = self._resolve(introduced, [])
+            elif previous and previous[-1].paragraph == quote.paragraph - 1:
                 quote.speaker = previous[-1].speaker
 
     def _merge_interrupted(self, sentences: list[_Sentence]) -> None:
