@@ -473,23 +473,30 @@ def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
         starts_name = is_name_token(token) or is_title(token)
         if not starts_name or (i > 0 and tokens[i - 1].lower() in PREPOSITIONS):
             continue
-        phrase = _phrase_from(tokens, i)
-        names = [j for j in phrase if is_name_token(tokens[j])]
-        return noun_phrase_ending_at(tokens, names[-1]) if names else None
+        names = [j for j in _phrase_from(tokens, i) if is_name_token(tokens[j])]
+        if names:
+            return noun_phrase_ending_at(tokens, names[-1])
     return None
 
 
 def _phrase_from(tokens: Sequence[str], start: int) -> list[int]:
-    """Indexes of a noun phrase read forwards, up to the first verb-like or function word; it
-    stops at `of` once a name has been read (`Inspector David Kerr of Hallam Police`)."""
+    """Indexes of a noun phrase read forwards: role words, then a name, which ends it.
+
+        Student union president Liam Doyle welcomed …     -> Student union president Liam Doyle
+        Labour candidate Omar Haddad, while …             -> Labour candidate Omar Haddad
+        Inspector David Kerr of Hallam Police             -> Inspector David Kerr
+        the minister, Jane Roe                            -> the minister
+    """
     phrase: list[int] = []
     seen_name = False
-    for j in range(start, min(len(tokens), start + 7)):
+    for j in range(start, min(len(tokens), start + 8)):
         token = tokens[j]
         lower = token.lower()
         if not _is_wordish(token) or lower in FORWARD_STOPS | AUXILIARIES or token in SPEECH_VERBS:
             break
-        if seen_name and lower in {"of", "for"}:
+        if seen_name and lower in ROLE_HEADS:
+            seen_name = False  # "Labour candidate Omar Haddad": the first name was a modifier
+        elif seen_name and not (is_name_token(token) or token in NAME_PARTICLES):
             break
         seen_name = seen_name or (is_name_token(token) and not is_title(token))
         phrase.append(j)
