@@ -95,6 +95,19 @@ _TOKEN = re.compile(
 )
 
 
+_PARTY_LABEL = re.compile(r",\s*[DRI]-[A-Z][A-Za-z.]*,(?P<next>\s+(?:a|an|the|who|whose)\b)?")
+
+
+def drop_party_labels(frame: str) -> str:
+    """American party-and-state labels removed, so that the name stays next to its verb:
+
+        Sen. Carol Benning, R-Wyo., voted against it   -> Sen. Carol Benning voted against it
+        Sen. Maria Delgado, D-N.M., the bill's lead sponsor, said
+            -> Sen. Maria Delgado, the bill's lead sponsor, said
+    """
+    return _PARTY_LABEL.sub(lambda m: "," + m.group("next") if m.group("next") else "", frame)
+
+
 def tokenize(frame: str) -> list[str]:
     """Words, placeholders and punctuation: `Mr McCully’s aide said:` -> Mr McCully’s aide said :.
 
@@ -201,7 +214,9 @@ ROLE_HEADS = frozenset(
     chairman treasurer auditor pilot engineer curator skipper winemaker farmer resident
     paramedic firefighter director-general secretary-general medic veteran rival challenger
     opponent moderator alderman alderwoman substitute deckhand driver worker student presenter
-    host volunteer coordinator superintendent receptionist supervisor
+    host volunteer coordinator superintendent receptionist supervisor passenger parent pupil
+    customer shopper commuter voter patient neighbour neighbor local fan witness survivor victim
+    tourist visitor sponsor
     """.split()
 )
 """Nouns that make a phrase a role: `Putin’s spokesman`, `the company’s chief executive`. A
@@ -229,7 +244,7 @@ ORGANISATION_WORDS = frozenset(
     Parliament Congress Senate Pentagon Company Corporation Corp Inc Ltd Group Association
     Institute University School Hospital Foundation Federation League Club Army Navy Force
     Organisation Organization Tribunal Assembly Cabinet Embassy Secretariat Fund Trust Chamber
-    Commerce Securities Partners Holdings Airlines Railways
+    Commerce Securities Partners Holdings Air Airlines Airways Railways
     """.split()
 )
 """Words that make a capitalised name an organisation (`the White House`) rather than a person."""
@@ -411,7 +426,24 @@ def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
         if tokens[verb].lower().endswith("ing"):
             return sentence_subject(tokens[:i])
         return None
-    return noun_phrase_ending_at(tokens, i)
+    return _person_before_of(tokens, i) or noun_phrase_ending_at(tokens, i)
+
+
+def _person_before_of(tokens: Sequence[str], end: int) -> Speaker | None:
+    """`Sen. James T. Whitfield of Idaho called …`: the person, not the place after `of`.
+
+    Organisations keep their `of` (`the Chamber of Commerce said`)."""
+    start = end
+    while start > 0 and is_name_token(tokens[start - 1]):
+        start -= 1
+    if start < 2 or tokens[start - 1] != "of" or not is_name_token(tokens[start - 2]):
+        return None
+    person = noun_phrase_ending_at(tokens, start - 2)
+    if person is None or person.kind != "name" or person.the:
+        return None
+    if any(word in ORGANISATION_WORDS for word in person.name.split()):
+        return None
+    return person
 
 
 def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
@@ -455,8 +487,6 @@ def _role_then_name(tokens: Sequence[str], opening: int, comma: int) -> Speaker 
     while before > 0 and before > opening - 8 and _role_prefix_token(tokens[before - 1]):
         before -= 1
     role = _role_text(tokens[before:opening])
-    if not role:
-        return None
     return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
 
 

@@ -22,6 +22,7 @@ from sitegen.importer.patterns import (
     appositive_before,
     context_after_verb,
     continues_quote,
+    drop_party_labels,
     is_full_quote,
     is_name_token,
     is_possessive,
@@ -121,7 +122,7 @@ class QuoteFinder:
                 parts += [text[last:start], f"⟦{quote.id}⟧"]
                 last = stop
             parts.append(text[last:])
-            frames.append("".join(parts))
+            frames.append(drop_party_labels("".join(parts)))
             open_quote = quote if spans and spans[-1][1] is None else None
         return frames
 
