@@ -143,7 +143,7 @@ class Cast:
             or (len(name.split()) == 1 and not speaker.honorific and not speaker.role)
         )
         actor = self._find(name) or self._create(name, "organisation" if organisation else "person")
-        if speaker.role and not actor.role:
+        if _better_role(speaker.role, actor.role):
             actor.role = speaker.role
         if speaker.honorific and not actor.gender:
             actor.gender = HONORIFICS.get(speaker.honorific, "")
@@ -193,6 +193,11 @@ class Cast:
             if folded & known.names:
                 return known.id
         return None
+
+
+def _better_role(new: str, old: str) -> bool:
+    """A new role replaces none, or a bare title (`Professor`, `Sen.`) with a description."""
+    return bool(new) and (not old or (len(old.split()) == 1 and len(new.split()) > 1))
 
 
 def _is_organisation(name: str) -> bool:

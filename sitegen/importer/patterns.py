@@ -368,12 +368,15 @@ def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
     if not run or not is_name_token(run[0]):
         return _institution_ending_at(tokens, end)
     cut = max((i for i, t in enumerate(run) if is_title(t)), default=-1)
+    if any(t in ORGANISATION_WORDS for t in run[cut + 1 :]):
+        cut = -1  # "Eastmoor Health Trust" is one name, not a Health title before "Trust"
     titles, name = run[: cut + 1], run[cut + 1 :]
     honorific = titles[-1] if titles and titles[-1] in HONORIFICS else ""
     titles = [t for t in titles if t not in HONORIFICS]
     before = start
-    while before > 0 and start - before < 8 and _role_prefix_token(tokens[before - 1]):
-        before -= 1
+    if start > 0 and _ends_role(tokens[start - 1]):
+        while before > 0 and start - before < 8 and _role_prefix_token(tokens[before - 1]):
+            before -= 1
     role = _role_text([*tokens[before:start], *titles])
     the = before > 0 and tokens[before - 1].lower() == "the"
     if not name:
@@ -381,12 +384,25 @@ def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
     return Speaker("name", " ".join(name), role=role, honorific=honorific, the=the)
 
 
-def _role_prefix_token(token: str) -> bool:
+def _ends_role(token: str) -> bool:
+    """Whether the word just before a name can end a role written before it: a title, a
+    possessive, or a lower-case noun (`Head librarian Grace Mwangi`), never a verb (`told`)."""
+    if is_title(token) or is_possessive(token):
+        return True
+    lower = token.lower()
     return (
-        _is_wordish(token)
-        and token.lower() not in CLAUSE_STOPS | {"of", "for"}
-        or (token.lower() in {"of", "for"})
+        token.islower()
+        and lower not in SPEECH_VERBS | CLAUSE_STOPS
+        and not lower.endswith(("ed", "ing"))
     )
+
+
+def _role_prefix_token(token: str) -> bool:
+    """A word that can be part of a role before a name (`chief of staff`), read backwards."""
+    lower = token.lower()
+    if lower in {"of", "for"}:
+        return True
+    return _is_wordish(token) and lower not in CLAUSE_STOPS and token not in SPEECH_VERBS
 
 
 def _institution_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
@@ -472,7 +488,7 @@ def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
     first = inside[0].lower()
     if first in {"who", "whose", "which"}:
         return speaker
-    role = _role_text(inside)
+    role = _appositive_role(inside)
     if not role and first not in {"a", "an", "the"} and not first[:1].isdigit():
         return None
     return Speaker("name", speaker.name, role=role or speaker.role, honorific=speaker.honorific)
@@ -576,9 +592,20 @@ def _appositive_after(tokens: Sequence[str], end: int) -> str:
     if end + 1 >= len(tokens) or tokens[end + 1] != ",":
         return ""
     stop = end + 2
-    while stop < len(tokens) and (_is_wordish(tokens[stop]) or is_possessive(tokens[stop])):
+    while stop < min(len(tokens), end + 12) and _is_wordish(tokens[stop]):
+        if tokens[stop].lower() in {"who", "whose", "which", "that"}:
+            break
         stop += 1
-    return _role_text(tokens[end + 2 : stop])
+    return _appositive_role(tokens[end + 2 : stop])
+
+
+def _appositive_role(words: Sequence[str]) -> str:
+    """The role in an appositive: one with a role noun, or any short `a …` description
+    (`an ecologist at the University of Lancaster`)."""
+    role = _role_text(words)
+    if role or not words or words[0].lower() not in {"a", "an"} or len(words) > 10:
+        return role
+    return " ".join(words[1:])
 
 
 def is_term_in_quotes(tokens: Sequence[str], position: int, words: str) -> bool:

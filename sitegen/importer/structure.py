@@ -60,7 +60,8 @@ _OUTLET_WORDS = re.compile(
     r"Guardian|Telegraph|Journal|Reuters|Bloomberg|BBC|RNZ|CNN|NPR|Stuff|Tribune|Gazette)\b"
 )
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z .,'’-]+?)\s*\((?P<agency>[A-Za-z .-]+)\)\s*[-–—]+\s*(?P<rest>.+)$"
+    r"^(?P<place>[A-Z][A-Z .'’-]+(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?)"
+    r"\s*\((?P<agency>[A-Za-z .-]+)\)\s*[-–—]+\s*(?P<rest>.+)$"
 )
 _DASH_BYLINE = re.compile(r"^[-–—]\s*(?P<credits>[A-Z][^.!?“”\"]+)$")
 _BY_LINE = re.compile(r"^By\s+(?P<credits>[A-Z][^.!?“”\"]+)$")
