@@ -253,10 +253,13 @@ ORGANISATION_NOUNS = frozenset(
     """
     police ministry government company council court army military agency department spokesman
     spokeswoman spokesperson officials official statement prosecutors investigators organisers
-    organizers authorities regulator union board committee commission
+    organizers authorities regulator union board committee commission airline bank firm carrier
+    club charity party school university hospital trust group operator retailer insurer
+    broadcaster network
     """.split()
 )
-"""Lower-case subjects that can speak for an institution: `police said`, `the ministry said`."""
+"""Lower-case subjects that can speak for an institution: `police said`, `the ministry said`.
+With `the`, the organisation is the one last named (`Straits Air …; the airline said`)."""
 
 AUXILIARIES = frozenset(
     """
@@ -414,7 +417,8 @@ def _institution_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
         if tokens[start - 1].lower() in CLAUSE_STOPS:
             break
         start -= 1
-    return Speaker("role", "", role=" ".join(tokens[start : end + 1]))
+    the = start > 0 and tokens[start - 1].lower() == "the"
+    return Speaker("role", "", role=" ".join(tokens[start : end + 1]), the=the)
 
 
 def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
@@ -606,6 +610,23 @@ def _appositive_role(words: Sequence[str]) -> str:
     if role or not words or words[0].lower() not in {"a", "an"} or len(words) > 10:
         return role
     return " ".join(words[1:])
+
+
+def organisations_in(tokens: Sequence[str]) -> list[str]:
+    """The organisations a sentence names: runs of capitalised words holding an organisation
+    word (`Regional carrier Straits Air grounded …` -> [Straits Air])."""
+    found: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, "."]:
+        if is_name_token(token) or (run and token in {"of", "for"}):
+            run.append(token)
+            continue
+        while run and run[-1] in {"of", "for"}:
+            run.pop()
+        if any(word in ORGANISATION_WORDS for word in run):
+            found.append(" ".join(run))
+        run = []
+    return found
 
 
 def is_term_in_quotes(tokens: Sequence[str], position: int, words: str) -> bool:

@@ -29,6 +29,7 @@ from sitegen.importer.patterns import (
     is_term_in_quotes,
     name_without_titles,
     noun_phrase_ending_at,
+    organisations_in,
     placeholder_id,
     quote_spans,
     speaker_after_verb,
@@ -79,6 +80,7 @@ class QuoteFinder:
     _pieces: dict[tuple[int, int], str] = field(default_factory=dict)
     _history: list[list[str]] = field(default_factory=list)
     _introduced: dict[int, Speaker] = field(default_factory=dict)
+    _organisations: list[list[str]] = field(default_factory=list)
 
     def run(self, paragraphs: list[str]) -> list[Quote]:
         """Every quote of the story in order, speech only (scare quotes dropped)."""
@@ -152,6 +154,7 @@ class QuoteFinder:
         if tokens[-1:] == [":"]:
             self._note_introduction(sentence)
         self._history.append(self._people_in(tokens))
+        self._organisations.append(organisations_in(tokens))
 
     def _note_introduction(self, sentence: _Sentence) -> None:
         """`Hannah Ode told a rally:` closing a paragraph introduces the quote in the next one."""
@@ -227,7 +230,7 @@ class QuoteFinder:
                 return None
             speaker = Speaker("name", name)
         elif speaker.kind == "role":
-            known = self.cast.by_role(speaker.role)
+            known = self.cast.by_role(speaker.role) or self._last_organisation(speaker)
             if known is not None:
                 known.quoted = True
                 return known
@@ -235,6 +238,15 @@ class QuoteFinder:
         actor = self.cast.add(speaker)
         actor.quoted = True
         return actor
+
+    def _last_organisation(self, speaker: Speaker) -> Actor | None:
+        """`the airline said`: the organisation named last, when the copy names one."""
+        if not speaker.the or len(speaker.role.split()) != 1:
+            return None
+        for names in reversed(self._organisations):
+            if names:
+                return self.cast.add(Speaker("name", names[0], the=True))
+        return None
 
     def _last_person(self, pronoun: str, prefix: list[str]) -> str | None:
         """The first person named in the latest sentence naming one (the subject, usually),
