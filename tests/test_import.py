@@ -130,7 +130,8 @@ def test_seed_key_points_byline_and_source() -> None:
     assert doc.key_points == [
         "Donald Trump and Vladimir Putin discussed a Ukraine ceasefire plan, potentially ceding "
         "territory to Russia.",
-        "Kyiv agreed to a 30-day halt but Putin set conditions, including barring Ukraine from Nato.",
+        "Kyiv agreed to a 30-day halt but Putin set conditions, including barring Ukraine from "
+        "Nato.",
     ]
     assert doc.authors == ["Danny Kemp", "Ola Cichowlas"]
     assert doc.source == "Agence France-Presse"
@@ -174,7 +175,10 @@ def test_seed_imports_to_a_file_that_fits_the_format(tmp_path: pathlib.Path) -> 
     assert all(isinstance(point, str) for point in meta["key_points"])
     ids = {a if isinstance(a, str) else a["id"] for a in meta["actors"]}
     assert all(isinstance(q["text"], str) and q["by"] in ids for q in meta["quotes"])
-    assert sum(q["by"] in {"dmitry-peskov", "dan-scavino", "andriy-sybiga"} for q in meta["quotes"]) == 3
+    assert (
+        sum(q["by"] in {"dmitry-peskov", "dan-scavino", "andriy-sybiga"} for q in meta["quotes"])
+        == 3
+    )
     assert "## No guarantees" in body and "## Putin speech" in body
     assert BOILERPLATE not in out.read_text(encoding="utf-8")
     assert "-Danny Kemp" not in body

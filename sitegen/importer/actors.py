@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
 """The cast of a story: one actor per person or organisation, however the copy names them.
 
 Copy names a person in full once ("Foreign Minister Murray McCully") and then by surname or with an
@@ -147,7 +148,7 @@ class Cast:
             actor.role = speaker.role
         if speaker.honorific and not actor.gender:
             actor.gender = HONORIFICS.get(speaker.honorific, "")
-        if speaker.honorific or speaker.role and actor.kind == "organisation" and not speaker.the:
+        if speaker.honorific or (speaker.role and actor.kind == "organisation" and not speaker.the):
             actor.kind = "person"
         return actor
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 -- curly quotes and dashes are what this code reads
 """Score the importer's quotes against the labelled stories in `tests/import_eval/`.
 
 Run `python -m sitegen.importer.evaluate [DIR]`. Each `NN-name.txt` has a `NN-name.yaml` beside

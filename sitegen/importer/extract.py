@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
 """Everything the importer reads from one piece of copy, in one value.
 
 Kept apart from the writer so that the evaluation (`evaluate.py`) scores exactly what the command

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002 -- curly quotes and dashes are what this code reads
 """Every rule the importer uses to find a quote and its speaker, in one readable module.
 
 News copy follows a small set of conventions for attributing speech, and writers must be able to
@@ -101,9 +102,9 @@ _PARTY_LABEL = re.compile(r",\s*[DRI]-[A-Z][A-Za-z.]*,(?P<next>\s+(?:a|an|the|wh
 def drop_party_labels(frame: str) -> str:
     """American party-and-state labels removed, so that the name stays next to its verb:
 
-        Sen. Carol Benning, R-Wyo., voted against it   -> Sen. Carol Benning voted against it
-        Sen. Maria Delgado, D-N.M., the bill's lead sponsor, said
-            -> Sen. Maria Delgado, the bill's lead sponsor, said
+    Sen. Carol Benning, R-Wyo., voted against it   -> Sen. Carol Benning voted against it
+    Sen. Maria Delgado, D-N.M., the bill's lead sponsor, said
+        -> Sen. Maria Delgado, the bill's lead sponsor, said
     """
     return _PARTY_LABEL.sub(lambda m: "," + m.group("next") if m.group("next") else "", frame)
 
@@ -148,7 +149,8 @@ def split_sentences(frame: str, full_stops: set[int]) -> list[str]:
 
 
 def _joins_previous(previous: str, full_stops: set[int]) -> bool:
-    """Whether a split after `previous` was wrong: an abbreviation, or a quote not ending a sentence."""
+    """Whether a split after `previous` was wrong: after an abbreviation, or after a quote that
+    does not end its sentence."""
     if previous.endswith("⟧"):
         match = PLACEHOLDER.search(previous[-8:])
         return match is None or int(match.group(1)) not in full_stops
@@ -157,7 +159,13 @@ def _joins_previous(previous: str, full_stops: set[int]) -> bool:
 
 # --- word lists -----------------------------------------------------------------------------------
 
-SPEECH_VERBS = frozenset(
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as running text, one space apart, so that it reads like a glossary."""
+    return frozenset(text.split())
+
+
+SPEECH_VERBS = words(
     """
     say says said saying tell tells told telling add adds added adding stated wrote writes
     writing asked asking replied replies explained explains explaining noted warn warns warned
@@ -168,7 +176,7 @@ SPEECH_VERBS = frozenset(
     responded suggested suggests stressed stresses emphasised emphasized shouted cried joked
     quipped predicted confirmed confirms complained recounted reiterated repeated boasted
     concluded accused accusing
-    """.split()
+    """
 )
 """Verbs that introduce speech, lower case only (`States` in `United States` is no verb). Forms
 that are more often nouns (`call`, `claims`, `post`) are left out; `agreed` is too, since what
@@ -185,7 +193,7 @@ HONORIFICS = {
 """Forms of address dropped from a name (`Mr McCully` is `Murray McCully`) with the gender they
 imply, so that `she said` is not resolved to a `Mr`."""
 
-TITLE_WORDS = frozenset(
+TITLE_WORDS = words(
     """
     President Vice Prime Minister Secretary Chancellor Premier Senator Sen. Rep. Representative
     Governor Gov. Mayor Judge Justice Detective Det. Inspector Insp. Sergeant Sgt. Constable
@@ -195,12 +203,12 @@ TITLE_WORDS = frozenset(
     Foreign Defence Defense Finance Health Interior Home Justice Trade Energy Education State
     Councillor Councilor Speaker Leader Sheriff Officer Reverend Rev. Cardinal Rabbi Imam
     Auditor Attorney Treasurer Emperor Sultan Sheikh Father
-    """.split()
+    """
 )
 """Capitalised words that are part of a title written before a name: `Foreign Minister Andriy
 Sybiga`, `US President Donald Trump`, `Det Sgt Jane Roe`. The name is what follows the last one."""
 
-ROLE_HEADS = frozenset(
+ROLE_HEADS = words(
     """
     spokesman spokeswoman spokesperson minister president secretary chief leader head director
     adviser advisor aide counterpart commander general officer official ambassador envoy chairman
@@ -217,12 +225,12 @@ ROLE_HEADS = frozenset(
     host volunteer coordinator superintendent receptionist supervisor passenger parent pupil
     customer shopper commuter voter patient neighbour neighbor local fan witness survivor victim
     tourist visitor sponsor
-    """.split()
+    """
 )
 """Nouns that make a phrase a role: `Putin’s spokesman`, `the company’s chief executive`. A
 phrase before or after a name is only taken as a role when it holds one of them."""
 
-CAPITALISED_FUNCTION_WORDS = frozenset(
+CAPITALISED_FUNCTION_WORDS = words(
     """
     The A An In On At By For From With Without After Before During Since Until When While As But
     And Or If Then Than This That These Those Its It His Her Their Our Speaking Asked Meanwhile
@@ -231,13 +239,13 @@ CAPITALISED_FUNCTION_WORDS = frozenset(
     November December According Despite Although Under Over About Around Inside Outside Among
     Between Through Toward Towards Against Into There Here We I You They He She Some Many Most
     Both Each Every Other Another One Two Three Several Also Still Now Even Only Instead
-    """.split()
+    """
 )
 """Capitalised words that start sentences or name dates, never part of a person's name."""
 
 NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "bin", "al", "le", "la", "du"})
 
-ORGANISATION_WORDS = frozenset(
+ORGANISATION_WORDS = words(
     """
     House Ministry Department Agency Council Party Bank Court Union Office Police Service News
     Press Post Times Herald Network Commission Committee Authority Board Government Kremlin
@@ -245,44 +253,44 @@ ORGANISATION_WORDS = frozenset(
     Institute University School Hospital Foundation Federation League Club Army Navy Force
     Organisation Organization Tribunal Assembly Cabinet Embassy Secretariat Fund Trust Chamber
     Commerce Securities Partners Holdings Air Airlines Airways Railways
-    """.split()
+    """
 )
 """Words that make a capitalised name an organisation (`the White House`) rather than a person."""
 
-ORGANISATION_NOUNS = frozenset(
+ORGANISATION_NOUNS = words(
     """
     police ministry government company council court army military agency department spokesman
     spokeswoman spokesperson officials official statement prosecutors investigators organisers
     organizers authorities regulator union board committee commission airline bank firm carrier
     club charity party school university hospital trust group operator retailer insurer
     broadcaster network
-    """.split()
+    """
 )
 """Lower-case subjects that can speak for an institution: `police said`, `the ministry said`.
 With `the`, the organisation is the one last named (`Straits Air …; the airline said`)."""
 
-AUXILIARIES = frozenset(
+AUXILIARIES = words(
     """
     has had have also later then previously earlier repeatedly reportedly once again simply
     further was is were are would will had has quickly never often
-    """.split()
+    """
 )
 """Words that may stand between a speaker and the speech verb: `Scavino later said`. (After
 `and`, the speaker is the sentence's subject: `The governor visited and said …`.)"""
 
-CLAUSE_STOPS = frozenset(
+CLAUSE_STOPS = words(
     """
     the a an his her their its with by and or but to in on at from as said that who which when
     while after before was is were are has had have be been it this of for during since into
-    """.split()
+    """
 )
 """Words that end a role phrase when reading backwards from a name."""
 
-FORWARD_STOPS = frozenset(
+FORWARD_STOPS = words(
     """
     on in at after before during when while as that to told adding but and who which last this
     yesterday today earlier later tonight since from with
-    """.split()
+    """
 )
 """Words that end a speaker read forwards after `said`: `said Smith on Monday`."""
 
@@ -469,10 +477,10 @@ def _person_before_of(tokens: Sequence[str], end: int) -> Speaker | None:
 def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
     """A name and a role set off by commas before the verb, in either order.
 
-        Dmitry Peskov, Putin’s spokesman, said     -> Dmitry Peskov, role Putin’s spokesman
-        Petru Lanz, a 64-year-old grower, said     -> Petru Lanz (no role noun: no role)
-        Jane Roe, who chairs the board, said       -> Jane Roe, no role
-        The health board's chair, Nadia Rahman, said  -> Nadia Rahman, role health board's chair
+    Dmitry Peskov, Putin’s spokesman, said     -> Dmitry Peskov, role Putin’s spokesman
+    Petru Lanz, a 64-year-old grower, said     -> Petru Lanz (no role noun: no role)
+    Jane Roe, who chairs the board, said       -> Jane Roe, no role
+    The health board's chair, Nadia Rahman, said  -> Nadia Rahman, role health board's chair
     """
     opening = comma - 1
     while opening >= 0 and tokens[opening] != "," and comma - opening <= 14:
@@ -513,9 +521,9 @@ def _role_then_name(tokens: Sequence[str], opening: int, comma: int) -> Speaker 
 def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
     """The first person or body named in a sentence, for `…, saying “…”` clauses.
 
-        Student union president Liam Doyle welcomed it, calling it “…”   -> Liam Doyle
-        In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
-        The US President has made clear …, saying “…”      -> no name, role US President
+    Student union president Liam Doyle welcomed it, calling it “…”   -> Liam Doyle
+    In London, Smith criticised the plan, saying “…”   -> Smith (London follows a preposition)
+    The US President has made clear …, saying “…”      -> no name, role US President
     """
     for i, token in enumerate(tokens):
         if token.lower() in PRONOUNS:
@@ -532,10 +540,10 @@ def sentence_subject(tokens: Sequence[str]) -> Speaker | None:
 def _phrase_from(tokens: Sequence[str], start: int) -> list[int]:
     """Indexes of a noun phrase read forwards: role words, then a name, which ends it.
 
-        Student union president Liam Doyle welcomed …     -> Student union president Liam Doyle
-        Labour candidate Omar Haddad, while …             -> Labour candidate Omar Haddad
-        Inspector David Kerr of Hallam Police             -> Inspector David Kerr
-        the minister, Jane Roe                            -> the minister
+    Student union president Liam Doyle welcomed …     -> Student union president Liam Doyle
+    Labour candidate Omar Haddad, while …             -> Labour candidate Omar Haddad
+    Inspector David Kerr of Hallam Police             -> Inspector David Kerr
+    the minister, Jane Roe                            -> the minister
     """
     phrase: list[int] = []
     seen_name = False
@@ -556,10 +564,10 @@ def _phrase_from(tokens: Sequence[str], start: int) -> list[int]:
 def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     """The speaker written after the verb (pattern `“…,” said X`, and `according to X`).
 
-        “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
-        “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
-        “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
-        …, according to Inspector David Kerr of Hallam Police.  -> David Kerr, role Inspector
+    “…,” said Andriy Sybiga, Ukraine’s foreign minister.   -> Andriy Sybiga, role after the name
+    “…,” said Ukraine’s Foreign Minister Andriy Sybiga.    -> Andriy Sybiga, role before it
+    “…,” said the minister, Jane Roe.                       -> Jane Roe, role minister
+    …, according to Inspector David Kerr of Hallam Police.  -> David Kerr, role Inspector
     """
     phrase = _phrase_from(tokens, verb + 1)
     names = [j for j in phrase if is_name_token(tokens[j])]
@@ -569,7 +577,8 @@ def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     if speaker is None:
         return None
     end = phrase[-1]
-    role = _appositive_after(tokens, end) or speaker.role or _role_text(tokens[names[-1] + 1 : end + 1])
+    trailing = _role_text(tokens[names[-1] + 1 : end + 1])
+    role = _appositive_after(tokens, end) or speaker.role or trailing
     return Speaker(speaker.kind, speaker.name, role, speaker.honorific, speaker.the)
 
 
@@ -629,7 +638,7 @@ def organisations_in(tokens: Sequence[str]) -> list[str]:
     return found
 
 
-def is_term_in_quotes(tokens: Sequence[str], position: int, words: str) -> bool:
+def is_term_in_quotes(tokens: Sequence[str], position: int, quoted: str) -> bool:
     """A short quoted phrase used as a name or term, not speech, even with a speech verb nearby:
     it follows `the`, `so-called` or a possessive.
 
@@ -637,7 +646,7 @@ def is_term_in_quotes(tokens: Sequence[str], position: int, words: str) -> bool:
         the council calls its "digital high street" strategy          -> a term
         citing a “huge upside”                                        -> not a term (speech)
     """
-    if len(words.split()) > 3 or position == 0:
+    if len(quoted.split()) > 3 or position == 0:
         return False
     before = tokens[position - 1]
     return before.lower() in {"the", "its", "their", "so-called", "our"} or is_possessive(before)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
 """Direct quotes and who said them, found with the rules in `patterns`.
 
 Each paragraph becomes a frame (its quotations replaced by placeholders), each frame is split into
@@ -11,6 +12,7 @@ speech.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from sitegen.importer.actors import Actor, Cast
@@ -94,9 +96,8 @@ class QuoteFinder:
         speech = [q for q in self.quotes if q.speech]
         for quote in speech:
             if quote.speaker is None:
-                self.notes.append(
-                    f"quote at paragraph {quote.paragraph + 1} has no speaker: “{_short(quote.words)}”"
-                )
+                where = f"quote at paragraph {quote.paragraph + 1}"
+                self.notes.append(f"{where} has no speaker: “{_short(quote.words)}”")
         return [q for q in speech if q.speaker is not None]
 
     # -- frames --------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ class QuoteFinder:
         for sentence in sentences:
             tokens = sentence.tokens
             places = [(i, q) for i, q in enumerate(map(placeholder_id, tokens)) if q is not None]
-            for (_, first), (at, second) in zip(places, places[1:], strict=False):
+            for (_, first), (at, second) in itertools.pairwise(places):
                 a, b = self.quotes[first], self.quotes[second]
                 if (
                     tokens[at - 1] == ","

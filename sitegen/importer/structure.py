@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
 """The layout of raw copy: title, key points, paragraphs, sub-headings, related links, byline.
 
 Copy pasted from a wire service or a news site has no markup a parser could trust, so the layout is
@@ -9,6 +10,7 @@ app") is dropped by a list of known lines, kept here so that it can grow.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -252,11 +254,11 @@ def _read_body(lines: list[_Line], doc: Document) -> None:
 
 def _is_hard_wrapped(lines: list[_Line]) -> bool:
     """True when paragraphs are blank-line separated and lines inside them are wrapped."""
-    for previous, line in zip(lines, lines[1:], strict=False):
+    for previous, line in itertools.pairwise(lines):
         prose = previous.text and not _BULLET.match(previous.text)
-        if prose and line.text and not _BULLET.match(line.text):
-            if not previous.text.endswith(tuple(_TERMINAL)) and not _is_heading(previous.text):
-                return True
+        unfinished = not previous.text.endswith(tuple(_TERMINAL)) and not _is_heading(previous.text)
+        if prose and unfinished and line.text and not _BULLET.match(line.text):
+            return True
     return False
 
 
