@@ -334,3 +334,15 @@ def test_party_labels_are_dropped() -> None:
         drop_party_labels("Sen. Ann Roe, D-N.M., the sponsor, said")
         == "Sen. Ann Roe, the sponsor, said"
     )
+
+
+def test_every_imported_story_builds_with_drafts_strict(tmp_path: pathlib.Path) -> None:
+    """The drafts must build as they are (FORMAT.md); skipped until the build core is merged."""
+    build = pytest.importorskip("sitegen.build")
+    for path in CASES:
+        target = tmp_path / "content" / f"{path.stem}.md"
+        status, report = _import(tmp_path, path.read_text(encoding="utf-8"), out=str(target))
+        assert status == 0, report
+    result = build.build(build.BuildOptions(root=tmp_path, drafts=True, strict=True))
+    assert result.ok, [str(diagnostic) for diagnostic in result.report]
+    assert (tmp_path / "site" / "00-ceasefire-seed" / "index.html").exists()
