@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitegen.importer import evaluate
 from sitegen.importer.command import run
@@ -346,3 +348,29 @@ def test_every_imported_story_builds_with_drafts_strict(tmp_path: pathlib.Path) 
     result = build.build(build.BuildOptions(root=tmp_path, drafts=True, strict=True))
     assert result.ok, [str(diagnostic) for diagnostic in result.report]
     assert (tmp_path / "site" / "00-ceasefire-seed" / "index.html").exists()
+
+
+_COPY_ALPHABET = st.sampled_from(
+    [
+        *"abcXYZ .,:;!?-*#>\n\"'\u201c\u201d\u2018\u2019\u2013\u2014()[]0123456789",
+        *["said", " Mr ", "Jane Roe", " he said", "according to ", "- ", "\n\n", "https://x.org/a"],
+    ]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_COPY_ALPHABET, max_size=80).map("".join))
+def test_any_copy_imports_without_a_traceback(tmp_path: pathlib.Path, copy: str) -> None:
+    """Whatever is pasted in, the command exits 0 or 1 with a message, and what it writes reads
+    back as YAML whose quotes name listed actors."""
+    out = tmp_path / "fuzz.md"
+    out.unlink(missing_ok=True)
+    status, report = _import(tmp_path, copy, out=str(out), title="Fuzz")
+    assert status in (0, 1), report
+    if status == 0:
+        meta, _ = _front_matter(out)
+        ids = {a if isinstance(a, str) else a["id"] for a in meta.get("actors") or []}
+        assert all(isinstance(p, str) for p in meta["key_points"])
+        assert all(isinstance(q["text"], str) and q["by"] in ids for q in meta.get("quotes") or [])
