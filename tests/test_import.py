@@ -374,3 +374,22 @@ def test_any_copy_imports_without_a_traceback(tmp_path: pathlib.Path, copy: str)
         ids = {a if isinstance(a, str) else a["id"] for a in meta.get("actors") or []}
         assert all(isinstance(p, str) for p in meta["key_points"])
         assert all(isinstance(q["text"], str) and q["by"] in ids for q in meta.get("quotes") or [])
+
+
+def test_actor_files_match_by_name_or_alias_only(tmp_path: pathlib.Path) -> None:
+    """A namesake is not the site's actor, and never takes that actor file's id."""
+    actors = tmp_path / "content" / "actors"
+    actors.mkdir(parents=True)
+    actors.joinpath("trump.md").write_text("---\nname: Donald Trump\n---\n", encoding="utf-8")
+    actors.joinpath("jane-roe.md").write_text("---\nname: Jane Roe-Smith\n---\n", encoding="utf-8")
+    copy = (
+        "Headline\n\n"
+        "\u201cIt was a family matter,\u201d said Mary Trump, a niece.\n\n"
+        "\u201cNo comment,\u201d said Jane Roe, a neighbour.\n"
+    )
+    out = tmp_path / "namesake.md"
+    status, _ = _import(tmp_path, copy, out=str(out))
+    assert status == 0
+    meta, _ = _front_matter(out)
+    assert [q["by"] for q in meta["quotes"]] == ["mary-trump", "jane-roe-2"]
+    assert "trump" not in meta["actors"]

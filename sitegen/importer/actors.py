@@ -176,24 +176,23 @@ class Cast:
         return None
 
     def _create(self, name: str, kind: str) -> Actor:
+        """A new actor; its id is the site's actor file's when the name or an alias matches, and
+        never another actor file's id (an inline mapping with that id would override the file)."""
         known_id = self._known_id(name)
+        if known_id is not None and known_id in self.actors:
+            return self.actors[known_id]
+        taken = set(self.actors) | {known.id for known in self.known}
         actor_id = known_id or slugify(re.sub(r"^the\s+", "", name, flags=re.I))
         base, suffix = actor_id, 2
-        while actor_id in self.actors:
+        while known_id is None and actor_id in taken:
             actor_id, suffix = f"{base}-{suffix}", suffix + 1
         actor = Actor(actor_id, name, kind=kind, known=known_id is not None)
         self.actors[actor_id] = actor
         return actor
 
     def _known_id(self, name: str) -> str | None:
-        folded = {_fold(name), _fold(_surname(name))} if " " in name else {_fold(name)}
-        for known in self.known:
-            if _fold(name) in known.names:
-                return known.id
-        for known in self.known:
-            if folded & known.names:
-                return known.id
-        return None
+        folded = _fold(name)
+        return next((known.id for known in self.known if folded in known.names), None)
 
 
 def _better_role(new: str, old: str) -> bool:
