@@ -350,11 +350,13 @@ def _is_wordish(token: str) -> bool:
 
 
 def _role_text(tokens: Sequence[str]) -> str:
-    """A role phrase, trimmed of connectors, or "" when it holds no role noun."""
+    """A role phrase, trimmed of connectors, or "" when it holds no role noun. A possessive then
+    a noun is a role too (`Pell's barrister`): it says whose what the person is."""
     words = list(tokens)
     while words and words[0].lower() in {"of", "for", "and", "the", "a", "an"}:
         words.pop(0)
-    if not any(w.lower().strip("’'") in ROLE_HEADS or w in TITLE_WORDS for w in words):
+    owned = len(words) >= 2 and is_possessive(words[-2]) and words[-1].isalpha()
+    if not owned and not any(w.lower() in ROLE_HEADS or w in TITLE_WORDS for w in words):
         return ""
     return " ".join(words)
 
@@ -492,13 +494,15 @@ def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
     inside = list(tokens[opening + 1 : comma])
     if any(t in SPEECH_VERBS for t in inside):
         return None
-    if all(is_name_token(t) or t in NAME_PARTICLES for t in inside):
-        return _role_then_name(tokens, opening, comma)
+    if is_name_token(inside[-1]) and not any(t in ORGANISATION_WORDS for t in inside):
+        named = _role_then_name(tokens, opening, comma)
+        if named is not None:
+            return named
     speaker = noun_phrase_ending_at(tokens, opening - 1)
     if speaker is None or speaker.kind != "name":
         return None
     first = inside[0].lower()
-    if first in {"who", "whose", "which"}:
+    if first in {"who", "whose", "which", "of", "from"}:
         return speaker
     role = _appositive_role(inside)
     if not role and first not in {"a", "an", "the"} and not first[:1].isdigit():
@@ -507,14 +511,19 @@ def appositive_before(tokens: Sequence[str], comma: int) -> Speaker | None:
 
 
 def _role_then_name(tokens: Sequence[str], opening: int, comma: int) -> Speaker | None:
-    """`Its chairman, Neil Avery, said`: the role before the commas, the name between them."""
+    """The name between the commas, its role before them or beside it.
+
+    Its chairman, Neil Avery, said                  -> Neil Avery, role chairman
+    one donor, retired teacher Margaret Lowe, said  -> Margaret Lowe, role retired teacher
+    """
     speaker = noun_phrase_ending_at(tokens, comma - 1)
     if speaker is None or speaker.kind != "name":
         return None
     before = opening
     while before > 0 and before > opening - 8 and _role_prefix_token(tokens[before - 1]):
         before -= 1
-    role = _role_text(tokens[before:opening])
+    outside = _role_text(tokens[before:opening])
+    role = speaker.role if len(speaker.role.split()) > 1 else outside or speaker.role
     return Speaker("name", speaker.name, role=role, honorific=speaker.honorific)
 
 

@@ -199,21 +199,16 @@ class QuoteFinder:
     def _find_speaker(
         self, quote: Quote, tokens: list[str], position: int, verbs: list[int]
     ) -> tuple[Speaker | None, int | None]:
-        """Try the attribution after and before the quote, in the order its form suggests."""
-        after = next(
-            (
-                v
-                for v in verbs
-                if v > position and all(placeholder_id(t) is None for t in tokens[position + 1 : v])
-            ),
-            None,
-        )
-        before = max((v for v in verbs if v < position), default=None)
+        """Try the attribution after the quote and the verbs before it (nearest first), in the
+        order the quote's form suggests: `“…,” X said` looks after, `X said “…”` before."""
+        after = [
+            v
+            for v in verbs
+            if v > position and all(placeholder_id(t) is None for t in tokens[position + 1 : v])
+        ][:1]
+        before = [v for v in reversed(verbs) if v < position]
         trailing_comma = not quote.partial and not quote.words.endswith(".")
-        order = [after, before] if trailing_comma else [before, after]
-        for verb in order:
-            if verb is None:
-                continue
+        for verb in after + before if trailing_comma else before + after:
             between = tokens[min(verb, position) + 1 : max(verb, position)]
             if verb > position and all(not t[:1].isalnum() for t in between):
                 speaker = speaker_after_verb(tokens, verb)
