@@ -139,7 +139,7 @@ class Cast:
             return self._add_described(speaker.role)
         name = self.full_name(speaker.name)
         organisation = (
-            speaker.the
+            speaker.definite
             or _is_organisation(name)
             or (len(name.split()) == 1 and not speaker.honorific and not speaker.role)
         )
@@ -148,7 +148,9 @@ class Cast:
             actor.role = speaker.role
         if speaker.honorific and not actor.gender:
             actor.gender = HONORIFICS.get(speaker.honorific, "")
-        if speaker.honorific or (speaker.role and actor.kind == "organisation" and not speaker.the):
+        if speaker.honorific or (
+            speaker.role and actor.kind == "organisation" and not speaker.definite
+        ):
             actor.kind = "person"
         return actor
 

@@ -26,7 +26,7 @@ CLOSING_MARKS = "”»"
 STRAIGHT_MARK = '"'
 
 
-def quote_spans(paragraph: str, *, already_open: bool = False) -> list[tuple[int, int | None]]:
+def quote_spans(paragraph: str) -> list[tuple[int, int | None]]:
     """The (start, end) character ranges of the quotations in a paragraph, marks included.
 
     Curly and straight double quotes both count; single quotes never do, because `’` is also the
@@ -36,10 +36,10 @@ def quote_spans(paragraph: str, *, already_open: bool = False) -> list[tuple[int
 
     A straight `"` opens when no quote is open and closes otherwise. The last span's end is None
     when the paragraph ends inside a quotation (it continues in the next paragraph, see
-    `continues_quote`). With `already_open`, the paragraph starts inside a quotation.
+    `continues_quote`).
     """
     spans: list[tuple[int, int | None]] = []
-    start: int | None = 0 if already_open else None
+    start: int | None = None
     for index, char in enumerate(paragraph):
         opening = char in OPENING_MARKS or (char == STRAIGHT_MARK and start is None)
         closing = char in CLOSING_MARKS or (char == STRAIGHT_MARK and start is not None)
@@ -308,13 +308,15 @@ class Speaker:
 
     `kind` is `name` (a proper name, maybe a surname alone), `pronoun` (`he`, `she`), or `role`
     (a description with no name: `the US President`, `a spokeswoman for the council`).
+    `definite` when written with `the`: `the White House` is an organisation, and `the airline`
+    is one named before.
     """
 
     kind: str
     name: str
     role: str = ""
     honorific: str = ""
-    the: bool = False
+    definite: bool = False
 
 
 def is_possessive(token: str) -> bool:
@@ -391,10 +393,14 @@ def noun_phrase_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
         while before > 0 and start - before < 8 and _role_prefix_token(tokens[before - 1]):
             before -= 1
     role = _role_text([*tokens[before:start], *titles])
-    the = before > 0 and tokens[before - 1].lower() == "the"
+    definite = before > 0 and tokens[before - 1].lower() == "the"
     if not name:
-        return Speaker("role", "", role=role or " ".join(titles), the=the) if titles else None
-    return Speaker("name", " ".join(name), role=role, honorific=honorific, the=the)
+        return (
+            Speaker("role", "", role=role or " ".join(titles), definite=definite)
+            if titles
+            else None
+        )
+    return Speaker("name", " ".join(name), role=role, honorific=honorific, definite=definite)
 
 
 def _ends_role(token: str) -> bool:
@@ -427,8 +433,8 @@ def _institution_ending_at(tokens: Sequence[str], end: int) -> Speaker | None:
         if tokens[start - 1].lower() in CLAUSE_STOPS:
             break
         start -= 1
-    the = start > 0 and tokens[start - 1].lower() == "the"
-    return Speaker("role", "", role=" ".join(tokens[start : end + 1]), the=the)
+    definite = start > 0 and tokens[start - 1].lower() == "the"
+    return Speaker("role", "", role=" ".join(tokens[start : end + 1]), definite=definite)
 
 
 def speaker_before_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
@@ -469,7 +475,7 @@ def _person_before_of(tokens: Sequence[str], end: int) -> Speaker | None:
     if start < 2 or tokens[start - 1] != "of" or not is_name_token(tokens[start - 2]):
         return None
     person = noun_phrase_ending_at(tokens, start - 2)
-    if person is None or person.kind != "name" or person.the:
+    if person is None or person.kind != "name" or person.definite:
         return None
     if any(word in ORGANISATION_WORDS for word in person.name.split()):
         return None
@@ -588,7 +594,7 @@ def speaker_after_verb(tokens: Sequence[str], verb: int) -> Speaker | None:
     end = phrase[-1]
     trailing = _role_text(tokens[names[-1] + 1 : end + 1])
     role = _appositive_after(tokens, end) or speaker.role or trailing
-    return Speaker(speaker.kind, speaker.name, role, speaker.honorific, speaker.the)
+    return Speaker(speaker.kind, speaker.name, role, speaker.honorific, speaker.definite)
 
 
 def _named_after_comma(tokens: Sequence[str], phrase: list[int]) -> Speaker | None:

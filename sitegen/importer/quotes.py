@@ -237,11 +237,11 @@ class QuoteFinder:
 
     def _last_organisation(self, speaker: Speaker) -> Actor | None:
         """`the airline said`: the organisation named last, when the copy names one."""
-        if not speaker.the or len(speaker.role.split()) != 1:
+        if not speaker.definite or len(speaker.role.split()) != 1:
             return None
         for names in reversed(self._organisations):
             if names:
-                return self.cast.add(Speaker("name", names[0], the=True))
+                return self.cast.add(Speaker("name", names[0], definite=True))
         return None
 
     def _last_person(self, pronoun: str, prefix: list[str]) -> str | None:
