@@ -393,3 +393,13 @@ def test_actor_files_match_by_name_or_alias_only(tmp_path: pathlib.Path) -> None
     meta, _ = _front_matter(out)
     assert [q["by"] for q in meta["quotes"]] == ["mary-trump", "jane-roe-2"]
     assert "trump" not in meta["actors"]
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_the_speakers_are_exactly_the_labelled_ones(path: pathlib.Path) -> None:
+    labels = _labels(path)
+    names = {a["id"]: _fold(a["name"]) for a in labels.get("actors") or []}
+    assert set(labels["speakers"]) <= set(names), "every speaker has an actor entry"
+    expected = {names[s] for s in labels["speakers"]}
+    found = {_fold(q.speaker.name) for q in _found(path).quotes if q.speaker is not None}
+    assert found == expected
