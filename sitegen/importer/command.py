@@ -135,7 +135,8 @@ def _report(found: Extraction, target: str, notes: list[str], stderr: TextIO) ->
         f"sitegen import: wrote {where} (draft: true)\n"
         f"  found: {len(doc.key_points)} key points, {len(found.quotes)} quotes, "
         f"{len(found.actors)} actors, {sections} sections, "
-        f"{len(doc.related) - len(unlinked)} related links, byline: {byline}, "
+        f"{len(doc.related) - len(unlinked)} related links ({len(unlinked)} without URL), "
+        f"byline: {byline}, "
         f"{len(doc.dropped)} boilerplate line(s) dropped\n"
     )
     if notes:

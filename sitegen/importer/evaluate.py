@@ -179,7 +179,11 @@ def report(scores: list[CaseScore]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     directory = Path(args[0]) if args else DEFAULT_DIR
-    print(report([score_case(path) for path in cases(directory)]))
+    paths = cases(directory)
+    if not paths:
+        print(f"no labelled stories (*.txt with *.yaml) in {directory}", file=sys.stderr)
+        return 2
+    print(report([score_case(path) for path in paths]))
     return 0
 
 
