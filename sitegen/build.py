@@ -26,7 +26,7 @@ from sitegen.parse import (
     parse_explainer,
     parse_page,
 )
-from sitegen.render import Output, render_site
+from sitegen.render import Output, Progress, render_site
 from sitegen.urls import BaseUrl
 from sitegen.write import WriteError, check_output_folder, write_site
 
@@ -61,10 +61,13 @@ class BuildResult:
         return not self.report.has_errors
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site and write it, replacing the output only if everything succeeded."""
+def build(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
+    """Build the site and write it, replacing the output only if everything succeeded.
+
+    `on_progress(done, total)` is called as pages are rendered, for a caller that shows progress.
+    """
     started = time.perf_counter()
-    result = generate(options)
+    result = generate(options, on_progress)
     if result.ok:
         out_place = Place(str(options.out_dir))
         problem = check_output_folder(options.out_dir, options.root)
@@ -79,13 +82,17 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def generate(options: BuildOptions) -> BuildResult:
+def generate(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
     """Every stage but the last: the outputs of the site in memory, and all problems found."""
     checked = check(options)
     if not checked.ok or checked.site is None:
         return BuildResult(checked.report)
     outputs, problems = render_site(
-        checked.site, checked.files.templates, checked.files.template_paths, checked.files.static
+        checked.site,
+        checked.files.templates,
+        checked.files.template_paths,
+        checked.files.static,
+        on_progress,
     )
     checked.report.extend(problems)
     return BuildResult(checked.report, checked.site, outputs)

@@ -29,6 +29,7 @@ CONFIG_KEYS = frozenset(
         "publisher",
         "per_page",
         "allow_html",
+        "search",
     )
 )
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
@@ -85,6 +86,7 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         publisher=_read_publisher(read),
         per_page=_read_per_page(read, defaults.per_page),
         allow_html=read.boolean("allow_html"),
+        search=read.boolean("search", default=defaults.search),
     )
     return config, read.problems
 
