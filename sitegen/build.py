@@ -27,8 +27,12 @@ from sitegen.parse import (
     parse_page,
 )
 from sitegen.render import Output, Progress, render_site
+from sitegen.share import share_images
 from sitegen.urls import BaseUrl
 from sitegen.write import WriteError, check_output_folder, write_site
+
+CACHE_DIR = ".sitegen-cache"
+"""Kept between builds in the site folder (share images); safe to delete at any time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +99,7 @@ def generate(options: BuildOptions, on_progress: Progress | None = None) -> Buil
         on_progress,
     )
     checked.report.extend(problems)
+    outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share"))
     return BuildResult(checked.report, checked.site, outputs)
 
 
