@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -94,22 +97,42 @@ def card_of(site: Site, explainer: Explainer) -> Card:
 
 
 def share_images(site: Site, cache_dir: Path) -> list[Output]:
-    """A card for every explainer without its own image, drawn or taken from the cache."""
+    """A card for every explainer without its own image, drawn or taken from the cache.
+
+    Missing cards are drawn on threads: Pillow releases the GIL while it draws and compresses.
+    """
     from sitegen.render import Output
 
     cache_dir.mkdir(parents=True, exist_ok=True)
     outputs = []
+    missing: dict[Path, Card] = {}
     for explainer in site.explainers:
         if not wants_card(explainer):
             continue
         card = card_of(site, explainer)
         cached = cache_dir / f"{card.key()}.png"
         if not cached.is_file():
-            partial = cached.with_suffix(".tmp")
-            draw(card).save(partial, format="PNG", optimize=False)
-            partial.replace(cached)
+            missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(_save, missing.keys(), missing.values()))
+    _prune(cache_dir, {output.source for output in outputs})
     return outputs
+
+
+def _prune(cache_dir: Path, used: set[Path | None]) -> None:
+    """Remove cards no explainer uses any more, so the cache does not grow without end."""
+    for stale in cache_dir.glob("*.png"):
+        if stale not in used:
+            stale.unlink(missing_ok=True)
+
+
+def _save(path: Path, card: Card) -> None:
+    """Draw and write one card; written under another name first so a killed build never
+    leaves a truncated PNG in the cache."""
+    partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    draw(card).save(partial, format="PNG")
+    partial.replace(path)
 
 
 def draw(card: Card) -> Image.Image:
