@@ -27,6 +27,7 @@ from sitegen.parse import (
     parse_page,
 )
 from sitegen.render import Output, Progress, render_site
+from sitegen.search import search_outputs
 from sitegen.share import share_images
 from sitegen.urls import BaseUrl
 from sitegen.write import WriteError, check_output_folder, write_site
@@ -100,6 +101,9 @@ def generate(options: BuildOptions, on_progress: Progress | None = None) -> Buil
     )
     checked.report.extend(problems)
     outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share"))
+    found, problems = search_outputs(checked.site, outputs)
+    checked.report.extend(problems)
+    outputs.extend(found)
     return BuildResult(checked.report, checked.site, outputs)
 
 

@@ -187,6 +187,16 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             page.dir,
             page=page,
         )
+    if config.search:
+        yield _job(
+            site.link("search/"),
+            site,
+            "search.html",
+            "Search",
+            f"Search the explainers, actors and quotes of {config.title}.",
+            lang,
+            direction,
+        )
     yield _job(
         site.link("404.html"),
         site,

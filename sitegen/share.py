@@ -72,11 +72,16 @@ class Card:
         return hashlib.sha256(json.dumps(fields).encode()).hexdigest()[:32]
 
 
+def page_folder(site: Site, link: str) -> str:
+    """The output folder of a page's link: `/news/eu-ai-act/` -> `eu-ai-act/`."""
+    base = site.config.base_url.path
+    folder = link[len(base) :] if link.startswith(base) else link
+    return folder.lstrip("/")
+
+
 def share_path(site: Site, explainer: Explainer) -> str:
     """The card's output path: `share.png` in the explainer's folder (`<slug>/share.png`)."""
-    base = site.config.base_url.path
-    folder = explainer.url[len(base) :] if explainer.url.startswith(base) else explainer.url
-    return f"{folder.lstrip('/')}share.png"
+    return f"{page_folder(site, explainer.url)}share.png"
 
 
 def wants_card(explainer: Explainer) -> bool:
