@@ -10,10 +10,28 @@ import sys
 from pathlib import Path
 
 ACTORS = ("alba-novak", "chen-wei", "farah-haddad", "ivan-petrov", "nia-okafor")
-WORDS = (
-    "harbour treaty ministers budget drought reservoir tariff coalition ceasefire vaccine "
-    "election turnout pipeline shipyard glacier inflation subsidy border refinery corridor"
-).split()
+WORDS = [
+    "harbour",
+    "treaty",
+    "ministers",
+    "budget",
+    "drought",
+    "reservoir",
+    "tariff",
+    "coalition",
+    "ceasefire",
+    "vaccine",
+    "election",
+    "turnout",
+    "pipeline",
+    "shipyard",
+    "glacier",
+    "inflation",
+    "subsidy",
+    "border",
+    "refinery",
+    "corridor",
+]
 
 
 def actor_file(actor_id: str) -> str:
