@@ -34,13 +34,14 @@
     return out;
   }
 
-  function show(query, results) {
+  function show(query, results, total) {
     box.replaceChildren();
     var heading = document.createElement("h2");
     heading.id = "search-count";
     heading.textContent = results.length === 0
       ? "Nothing found for “" + query + "”"
-      : results.length + (results.length === 1 ? " result" : " results") + " for “" + query + "”";
+      : total + (total === 1 ? " result" : " results") + " for “" + query + "”" +
+        (total > results.length ? ", the first " + results.length + " shown" : "");
     box.appendChild(heading);
     var list = document.createElement("ol");
     list.className = "search-hits";
@@ -70,9 +71,11 @@
     pagefind()
       .then(function (module) { return module.search(query); })
       .then(function (search) {
-        return Promise.all(search.results.slice(0, 30).map(function (r) { return r.data(); }));
+        var shown = search.results.slice(0, 30).map(function (r) { return r.data(); });
+        return Promise.all(shown).then(function (results) {
+          show(query, results, search.results.length);
+        });
       })
-      .then(function (results) { show(query, results); })
       .catch(function () {
         document.getElementById("search-note").textContent =
           "Search is not available right now. Every explainer and actor is listed below.";
