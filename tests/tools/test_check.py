@@ -40,7 +40,9 @@ def test_github_escaping_follows_the_workflow_command_rules() -> None:
     assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
     assert escape_property("a,b:c%") == "a%2Cb%3Ac%25"
     diagnostic = Place("content/x, y.md", 3, 7).error("bad: 50%\nsee docs")
-    assert github(diagnostic) == "::error file=content/x%2C y.md,line=3,col=7::bad: 50%25%0Asee docs"
+    assert (
+        github(diagnostic) == "::error file=content/x%2C y.md,line=3,col=7::bad: 50%25%0Asee docs"
+    )
     whole_file = Place("content/x.md", 0, 0).warning("empty")
     assert github(whole_file) == "::warning file=content/x.md::empty"
 
