@@ -13,6 +13,7 @@ only repeat them. `main` is the indexed root, so headers and footers are not sea
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,7 @@ from sitegen.render import Output
 from sitegen.share import page_folder
 
 BUNDLE = "pagefind/"
+ENTRY = "pagefind-entry.json"
 KEPT = ("pagefind.", "pagefind-entry.json", "pagefind-worker.js", "wasm.", "index/", "fragment/")
 """Bundle files the search page uses; Pagefind's own UI scripts and styles are left out."""
 TIMEOUT = 300
@@ -81,9 +83,7 @@ def _run(executable: str, pages: Path, bundle: Path) -> str | None:
     command = [executable, "--site", str(pages), "--output-path", str(bundle)]
     command += ["--root-selector", "main", "--silent"]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:
         return f"search: Pagefind could not run: {err}"
     if done.returncode != 0:
@@ -98,5 +98,15 @@ def _collect(bundle: Path) -> list[Output]:
     for path in sorted(bundle.rglob("*")):
         relative = path.relative_to(bundle).as_posix()
         if path.is_file() and relative.startswith(KEPT):
-            found.append(Output(BUNDLE + relative, data=path.read_bytes()))
+            data = path.read_bytes()
+            if relative == ENTRY:
+                data = _sorted_json(data)
+            found.append(Output(BUNDLE + relative, data=data))
     return found
+
+
+def _sorted_json(data: bytes) -> bytes:
+    """Pagefind writes its entry file's languages in hash-map order; sorted, two builds of the
+    same site are byte for byte the same."""
+    parsed = json.loads(data)
+    return json.dumps(parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
