@@ -69,7 +69,8 @@ class BuildResult:
 def build(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
     """Build the site and write it, replacing the output only if everything succeeded.
 
-    `on_progress(done, total)` is called as pages are rendered, for a caller that shows progress.
+    `on_progress(done, total)` is called as pages are rendered and share cards drawn, for a
+    caller that shows progress.
     """
     started = time.perf_counter()
     result = generate(options, on_progress)
@@ -100,7 +101,7 @@ def generate(options: BuildOptions, on_progress: Progress | None = None) -> Buil
         on_progress,
     )
     checked.report.extend(problems)
-    outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share"))
+    outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share", on_progress))
     found, problems = search_outputs(checked.site, outputs)
     checked.report.extend(problems)
     outputs.extend(found)

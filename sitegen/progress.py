@@ -21,7 +21,7 @@ INTERVAL = 0.1
 class ProgressBar:
     """`on_progress` for the build; `close()` clears the line before the summary is printed."""
 
-    def __init__(self, stream: TextIO, label: str = "rendering") -> None:
+    def __init__(self, stream: TextIO, label: str = "building") -> None:
         self.stream = stream
         self.label = label
         self.enabled = _is_terminal(stream)
@@ -48,7 +48,7 @@ class ProgressBar:
 
 
 def line(done: int, total: int, label: str) -> str:
-    """`rendering [#########.....]  312/1180 pages`."""
+    """`building [#########.....]  312/1180`."""
     filled = WIDTH * done // total
     return f"{label} [{'#' * filled}{'.' * (WIDTH - filled)}] {done:>{len(str(total))}}/{total}"
 

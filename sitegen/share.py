@@ -20,6 +20,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -101,10 +102,14 @@ def card_of(site: Site, explainer: Explainer) -> Card:
     )
 
 
-def share_images(site: Site, cache_dir: Path) -> list[Output]:
+def share_images(
+    site: Site, cache_dir: Path, on_progress: Callable[[int, int], None] | None = None
+) -> list[Output]:
     """A card for every explainer without its own image, drawn or taken from the cache.
 
     Missing cards are drawn on threads: Pillow releases the GIL while it draws and compresses.
+    `on_progress(done, total)` is told as they are drawn (a cold build of a large site spends
+    most of its time here).
     """
     from sitegen.render import Output
 
@@ -120,7 +125,9 @@ def share_images(site: Site, cache_dir: Path) -> list[Output]:
             missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(_save, missing.keys(), missing.values()))
+        for done, _ in enumerate(pool.map(_save, missing.keys(), missing.values()), 1):
+            if on_progress is not None:
+                on_progress(done, len(missing))
     _prune(cache_dir, {output.source for output in outputs})
     return outputs
 
