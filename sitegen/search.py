@@ -8,7 +8,10 @@ Pagefind binary indexes them, and its bundle comes back as `Output` values under
 Nothing touches the output folder, so a failed index leaves the previous site as it was.
 
 Only explainer and actor pages are indexed (quotes are on both); lists, topics and pages would
-only repeat them. `main` is the indexed root, so headers and footers are not searched.
+only repeat them. `main` is the indexed root, so headers and footers are not searched. The index
+is one index in the site's language, even for pages in other languages: Pagefind would otherwise
+make one index per language and the site's search page would never find an Arabic explainer on
+an English site (words in other languages are still found, without stemming).
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ def search_outputs(site: Site, outputs: list[Output]) -> tuple[list[Output], lis
                 target = pages / output.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(output.data)
-        problem = _run(executable, pages, bundle)
+        problem = _run(executable, pages, bundle, site.config.language.split("-")[0])
         if problem:
             return [], [Place(CONFIG_NAME, 0, 0).error(problem)]
         return _collect(bundle), []
@@ -78,10 +81,10 @@ def indexed_paths(site: Site) -> set[str]:
     return {f"{page_folder(site, link)}index.html" for link in links}
 
 
-def _run(executable: str, pages: Path, bundle: Path) -> str | None:
+def _run(executable: str, pages: Path, bundle: Path, language: str) -> str | None:
     """Run Pagefind; the reason it failed, or None."""
     command = [executable, "--site", str(pages), "--output-path", str(bundle)]
-    command += ["--root-selector", "main", "--silent"]
+    command += ["--root-selector", "main", "--force-language", language.lower(), "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired) as err:

@@ -24,6 +24,17 @@ BASE = "/news/"
 
 pytestmark = pytest.mark.browser
 
+ARABIC = """---
+title: "لماذا تأخرت المساعدات؟"
+slug: al-musaadat
+lang: ar
+date: 2023-02-21
+key_points:
+  - "اعتمد شمال غرب سوريا على معبر واحد."
+---
+كان الشمال الغربي يعتمد على معبر باب الهوى الحدودي.
+"""
+
 
 def require(ok: bool, what: str) -> None:
     if ok:
@@ -38,13 +49,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The FORMAT.md examples built under /news/ and served over HTTP; yields the site's URL."""
     require(pagefind_executable() is not None, "Pagefind (pip install 'pagefind[bin]')")
     root = tmp_path_factory.mktemp("search")
-    site = write_files(
-        root / "site-src",
-        {
-            f"content/{p.relative_to(EXAMPLES).as_posix()}": p.read_bytes()
-            for p in EXAMPLES.rglob("*.md")
-        },
-    )
+    files: dict[str, str | bytes] = {
+        f"content/{p.relative_to(EXAMPLES).as_posix()}": p.read_bytes()
+        for p in EXAMPLES.rglob("*.md")
+    }
+    files["content/ar/crossing.md"] = ARABIC
+    site = write_files(root / "site-src", files)
     result = run_sitegen("build", str(site), "--base-url", f"http://127.0.0.1:1{BASE}")
     assert result.returncode == 0, result.stderr
     docroot = root / "docroot"
@@ -98,6 +108,13 @@ def test_a_word_from_an_explainer_body_finds_it(browser: object, served: str) ->
 def test_an_actor_is_found_by_name(browser: object, served: str) -> None:
     hits = search(browser, served, "Peskov")
     assert (f"{BASE}actors/peskov/") in [href for _title, href in hits]
+
+
+def test_an_explainer_in_another_language_is_found_from_the_sites_search(
+    browser: object, served: str
+) -> None:
+    hits = search(browser, served, "الحدودي")
+    assert [href for _title, href in hits] == [f"{BASE}al-musaadat/"]
 
 
 def test_nothing_found_says_so(browser: object, served: str) -> None:
