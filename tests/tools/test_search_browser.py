@@ -72,7 +72,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Debian's chromium; Playwright gives each launch a fresh, temporary profile."""
     require(CHROMIUM.is_file(), str(CHROMIUM))
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    try:
+        from playwright import sync_api as playwright_api
+    except ImportError:
+        require(False, "Playwright (pip install playwright)")
     with playwright_api.sync_playwright() as playwright:
         launched = launch(playwright)
         yield launched
