@@ -28,6 +28,7 @@ CONFIG_KEYS = frozenset(
         "publisher",
         "per_page",
         "allow_html",
+        "search",
     )
 )
 
@@ -83,6 +84,7 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         publisher=_read_publisher(read),
         per_page=_read_per_page(read, defaults.per_page),
         allow_html=read.boolean("allow_html"),
+        search=read.boolean("search", default=defaults.search),
     )
     return config, read.problems
 

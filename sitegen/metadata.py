@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sitegen import share
 from sitegen.model import Actor, ActorEntry, Explainer, Image, Quote, Site
 from sitegen.urls import is_external
 
@@ -81,11 +82,15 @@ def social_meta(
 ) -> tuple[MetaTag, ...]:
     """Open Graph and Twitter card tags for a page, explainer-specific ones when given one.
 
-    `url` is the page's canonical (absolute) URL. The image is the explainer's lead image or the
-    actor's photo; `data:` images are left out because social sites cannot fetch them.
+    `url` is the page's canonical (absolute) URL. The image is the explainer's lead image, else
+    its share card (`share.py`), or the actor's photo; `data:` images are left out because social
+    sites cannot fetch them.
     """
     image = explainer.image if explainer else actor.image if actor else None
     image_url = _shareable(site, image)
+    if explainer and share.wants_card(explainer):
+        image = Image(share.share_path(site, explainer), _card_alt(explainer))
+        image_url = site.absolute(site.link(image.src))
     tags: list[MetaTag] = [
         ("property", "og:site_name", site.config.title),
         ("property", "og:type", "article" if explainer else "website"),
@@ -97,6 +102,11 @@ def social_meta(
         tags.append(("property", "og:description", description))
     if image and image_url:
         tags += [("property", "og:image", image_url), ("property", "og:image:alt", image.alt)]
+    if explainer and share.wants_card(explainer):
+        tags += [
+            ("property", "og:image:width", str(share.WIDTH)),
+            ("property", "og:image:height", str(share.HEIGHT)),
+        ]
     if explainer:
         tags += _article_tags(explainer)
     tags.append(("name", "twitter:card", "summary_large_image" if image_url else "summary"))
@@ -106,6 +116,14 @@ def social_meta(
     if image and image_url:
         tags += [("name", "twitter:image", image_url), ("name", "twitter:image:alt", image.alt)]
     return tuple(tags)
+
+
+def _card_alt(explainer: Explainer) -> str:
+    return (
+        f"{explainer.title}: {_plain(explainer.key_points[0])}"
+        if explainer.key_points
+        else explainer.title
+    )
 
 
 def _article_tags(explainer: Explainer) -> list[MetaTag]:

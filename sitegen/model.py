@@ -39,6 +39,8 @@ class SiteConfig:
     publisher: Publisher | None = None
     per_page: int = 20
     allow_html: bool = False
+    search: bool = True
+    """A search page at /search/ with a Pagefind index (docs/deploy.md, issue 8)."""
 
 
 @dataclass(frozen=True, slots=True)
