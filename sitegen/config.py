@@ -29,6 +29,7 @@ CONFIG_KEYS = frozenset(
         "per_page",
         "allow_html",
         "search",
+        "share_images",
     )
 )
 
@@ -85,6 +86,7 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         per_page=_read_per_page(read, defaults.per_page),
         allow_html=read.boolean("allow_html"),
         search=read.boolean("search", default=defaults.search),
+        share_images=read.boolean("share_images", default=defaults.share_images),
     )
     return config, read.problems
 

@@ -88,7 +88,7 @@ def social_meta(
     """
     image = explainer.image if explainer else actor.image if actor else None
     image_url = _shareable(site, image)
-    if explainer and share.wants_card(explainer):
+    if explainer and share.wants_card(site, explainer):
         image = Image(share.share_path(site, explainer), _card_alt(explainer))
         image_url = site.absolute(site.link(image.src))
     tags: list[MetaTag] = [
@@ -102,7 +102,7 @@ def social_meta(
         tags.append(("property", "og:description", description))
     if image and image_url:
         tags += [("property", "og:image", image_url), ("property", "og:image:alt", image.alt)]
-    if explainer and share.wants_card(explainer):
+    if explainer and share.wants_card(site, explainer):
         tags += [
             ("property", "og:image:width", str(share.WIDTH)),
             ("property", "og:image:height", str(share.HEIGHT)),

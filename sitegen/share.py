@@ -85,9 +85,10 @@ def share_path(site: Site, explainer: Explainer) -> str:
     return f"{page_folder(site, explainer.url)}share.png"
 
 
-def wants_card(explainer: Explainer) -> bool:
-    """An explainer's own image takes precedence over a drawn card."""
-    return explainer.image is None
+def wants_card(site: Site, explainer: Explainer) -> bool:
+    """Whether to draw a card: the site wants them, and the explainer has no image of its own
+    (which takes precedence)."""
+    return site.config.share_images and explainer.image is None
 
 
 def card_of(site: Site, explainer: Explainer) -> Card:
@@ -117,7 +118,7 @@ def share_images(
     outputs = []
     missing: dict[Path, Card] = {}
     for explainer in site.explainers:
-        if not wants_card(explainer):
+        if not wants_card(site, explainer):
             continue
         card = card_of(site, explainer)
         cached = cache_dir / f"{card.key()}.png"

@@ -65,6 +65,19 @@ def test_an_explainers_own_image_takes_precedence(make_site: SiteFactory) -> Non
     assert not (site / "site" / "pictured" / "share.png").exists()
 
 
+def test_a_site_can_turn_cards_off(make_site: SiteFactory) -> None:
+    site = make_site(
+        {"sitegen.yaml": "share_images: false\n", "content/plain.md": explainer("Plain")}
+    )
+    assert run_sitegen("build", str(site)).returncode == 0
+    html = (site / "site" / "plain" / "index.html").read_text(encoding="utf-8")
+    assert meta(html, "og:image") is None
+    assert not (site / "site" / "plain" / "share.png").exists()
+    assert not (site / ".sitegen-cache" / "share").exists() or not any(
+        (site / ".sitegen-cache" / "share").iterdir()
+    )
+
+
 def test_cards_are_cached_by_content(
     make_site: SiteFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
