@@ -209,12 +209,7 @@ def _thing(site: Site, name: str, url: str) -> dict[str, Any]:
 
 def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     """A `Person` or `Organization` with `sameAs` links (Wikipedia, Wikidata, official site)."""
-    data: dict[str, Any] = {
-        "@type": actor.kind,
-        "@id": site.absolute(actor.page_url) + "#actor",
-        "name": actor.name,
-        "url": site.absolute(actor.page_url),
-    }
+    data = {**_actor_id(site, actor), "url": site.absolute(actor.page_url)}
     same_as = _unique([*actor.same_as, *([actor.url] if actor.url else [])])
     if same_as:
         data["sameAs"] = same_as
@@ -225,12 +220,18 @@ def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     return data
 
 
+def _actor_id(site: Site, actor: Actor) -> dict[str, Any]:
+    """A short reference to an actor already described in `mentions`, to keep pages light."""
+    page = site.absolute(actor.page_url)
+    return {"@type": actor.kind, "@id": page + "#actor", "name": actor.name}
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
 def _quotation(site: Site, quote: Quote) -> dict[str, Any]:
-    creator = _actor_ref(site, quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
+    creator = _actor_id(site, quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
     data: dict[str, Any] = {
         "@type": "Quotation",
         "text": _plain(quote.text_html),

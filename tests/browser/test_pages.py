@@ -1,0 +1,98 @@
+"""The built-in theme in a real browser: accessibility, valid HTML, layout, weight, no JS."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from sitebrowser import SCHEMES, WIDTHS
+
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = (
+    "home",
+    "home-page-2",
+    "explainer",
+    "page",
+    "actor",
+    "actors",
+    "topic",
+    "topics",
+    "404",
+)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+WEIGHT_LIMIT = 30 * 1024
+
+
+def _path(pages: dict[str, str], kind: str) -> str:
+    if kind not in pages:
+        pytest.fail(f"the test site has no {kind} page: {sorted(pages)}")
+    return pages[kind]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_axe_finds_no_violations(browser, origin, pages, axe_script, kind, width, scheme) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{origin}/{_path(pages, kind)}")
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    context.close()
+    problems = [
+        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert problems == []
+
+
+def test_nu_html_checker_finds_no_errors(site_dir: Path, vnu_jar: Path) -> None:
+    command = ["java", "-jar", str(vnu_jar), "--format", "json", "--skip-non-html", str(site_dir)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [
+        f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
+    assert errors == []
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_no_horizontal_scroll_at_320px(browser, origin, pages, kind) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{origin}/{_path(pages, kind)}")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert scroll_width <= 320
+
+
+def test_explainers_without_images_weigh_at_most_30_kb(site_dir: Path) -> None:
+    css = sum(p.stat().st_size for p in (site_dir / "static").glob("*.css"))
+    weights = {}
+    for index in site_dir.glob("*/index.html"):
+        html = index.read_text("utf-8")
+        if 'class="explainer"' in html and "<img" not in html:
+            weights[index.parent.name] = len(html.encode()) + css
+    assert weights, "the test site has no explainer without images"
+    assert {slug: w for slug, w in weights.items() if w > WEIGHT_LIMIT} == {}
+
+
+def test_explainer_reads_without_javascript(browser, origin, pages) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 900})
+    page = context.new_page()
+    page.goto(f"{origin}/{_path(pages, 'explainer')}")
+    assert page.locator("h1").is_visible()
+    assert page.locator(".key-points li").first.is_visible()
+    assert page.locator(".prose p").first.is_visible()
+    answers = page.locator("details")
+    if answers.count():
+        answers.first.locator("summary").click()
+        assert answers.first.locator(".answer").is_visible()
+    context.close()
