@@ -10,7 +10,8 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """FORMAT.md 3.1: what an explicit `slug` must look like."""
@@ -48,6 +49,23 @@ def is_dangerous_url(url: str, *, image: bool = False) -> bool:
     if image and plain.startswith("data:image/") and not plain.startswith("data:image/svg"):
         return False
     return plain.startswith(_DANGEROUS_SCHEMES)
+
+
+def resolve_relative(from_path: str, target: str) -> str | None:
+    """The site-relative path a relative link in `from_path` points at; None if it leaves the site.
+
+    `resolve_relative("content/2025/a.md", "../actors/putin.md")` is `content/actors/putin.md`,
+    as MkDocs resolves links between Markdown files.
+    """
+    parts = list(PurePosixPath(from_path).parent.parts)
+    for part in PurePosixPath(unquote(target)).parts:
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part not in (".", "/"):
+            parts.append(part)
+    return "/".join(parts) if parts else None
 
 
 def is_external(url: str) -> bool:

@@ -1,0 +1,650 @@
+"""Stage 3: link the validated sources into the site model.
+
+This stage knows the whole site: which slugs and actor ids exist, so it resolves mentions, links
+between content files, quote speakers and actor overrides, renders every piece of Markdown once,
+and builds the frozen `Site` that templates read. It does no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from markupsafe import Markup
+
+from sitegen.diagnostics import Diagnostic, Place, did_you_mean
+from sitegen.markdown import ActorLink, BodySections, MarkdownRenderer, RenderedBody
+from sitegen.model import (
+    Actor,
+    ActorEntry,
+    DatedText,
+    Explainer,
+    Image,
+    Link,
+    Page,
+    Question,
+    Quote,
+    QuoteIn,
+    Site,
+    SiteConfig,
+    SourceRef,
+    Topic,
+    TopicRef,
+)
+from sitegen.parse import (
+    ActorSource,
+    ActorSpec,
+    DatedSpec,
+    ExplainerSource,
+    PageSource,
+    QuoteSpec,
+    Text,
+    text_direction,
+)
+from sitegen.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relative, slugify
+
+RESERVED_SLUGS = frozenset(("actors", "topics", "page", "static"))
+
+_ACTORS_SECTION = re.compile(r"^ {0,3}##[ \t]+(?:actors|who['\u2019]s who)[ \t#]*$", re.I | re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What the parse stage produced for the files that take part in this build."""
+
+    explainers: tuple[ExplainerSource, ...]
+    actors: tuple[ActorSource, ...]
+    pages: tuple[PageSource, ...]
+
+
+class SiteResolver:
+    """Answers the Markdown stage's questions about the rest of the site."""
+
+    def __init__(
+        self,
+        base_url: BaseUrl,
+        actor_names: dict[str, str],
+        name_index: dict[str, str],
+        content_links: dict[str, str],
+    ) -> None:
+        self.base_url = base_url
+        self._actor_names = actor_names
+        self._name_index = name_index
+        self._content_links = content_links
+
+    def actor(self, actor_id: str) -> ActorLink | None:
+        name = self._actor_names.get(actor_id)
+        return ActorLink(name, actor_link(self.base_url, actor_id)) if name is not None else None
+
+    def actor_id_for_name(self, name: str) -> str | None:
+        return self._name_index.get(name.casefold())
+
+    def content_link(self, target: str) -> str | None:
+        """The page of a content file; a path that misses is also tried from `content/`, so that
+        `../actors/putin.md` works from any explainer, as FORMAT.md writes it."""
+        found = self._content_links.get(target)
+        if found is None and not target.startswith("content/"):
+            found = self._content_links.get(f"content/{target}")
+        return found
+
+    def known_actor_ids(self) -> Iterable[str]:
+        return self._actor_names.keys()
+
+
+def actor_link(base_url: BaseUrl, actor_id: str) -> str:
+    return base_url.link(f"actors/{actor_id}/")
+
+
+def assemble(
+    config: SiteConfig, sources: Sources, renderer: MarkdownRenderer, version: str
+) -> tuple[Site, list[Diagnostic]]:
+    """The site model from all sources, with every cross-reference checked."""
+    problems: list[Diagnostic] = []
+    base = config.base_url
+    explainer_links, page_links = _claim_urls(sources, base, problems)
+    file_actors = {source.spec.id: source for source in sources.actors}
+    content_links = {**explainer_links, **page_links}
+    content_links.update(
+        {source.path: actor_link(base, actor_id) for actor_id, source in file_actors.items()}
+    )
+
+    name_index = _name_index(source.spec for source in sources.actors)
+    lifted_actors = _lift_body_actors(
+        sources.explainers, renderer, base, file_actors, name_index, content_links
+    )
+    inline = _first_inline_definitions(sources.explainers, lifted_actors)
+    actor_names = {
+        actor_id: spec.name or actor_id
+        for actor_id, spec in {**inline, **{k: v.spec for k, v in file_actors.items()}}.items()
+    }
+    name_index = _name_index([*inline.values(), *(source.spec for source in sources.actors)])
+    resolver = SiteResolver(base, actor_names, name_index, content_links)
+    builder = _Builder(config, renderer, resolver, file_actors, problems)
+
+    explainers = sorted(
+        (
+            builder.explainer(source, explainer_links[source.path])
+            for source in sources.explainers
+            if source.path in explainer_links
+        ),
+        key=lambda e: (-e.date.value.timestamp(), e.slug),
+    )
+    site_actors = {
+        actor_id: builder.site_actor(actor_id, spec)
+        for actor_id, spec in sorted(inline.items())
+        if actor_id not in file_actors
+    }
+    site_actors.update(
+        {actor_id: builder.file_actor(source) for actor_id, source in sorted(file_actors.items())}
+    )
+    entries = _actor_entries(explainers, site_actors, builder, file_actors, inline)
+    topics = _topics(explainers, base)
+    pages = tuple(
+        builder.page(source, page_links[source.path])
+        for source in sources.pages
+        if source.path in page_links
+    )
+    site = Site(
+        config=config,
+        explainers=tuple(explainers),
+        actors=entries,
+        topics=topics,
+        pages=tuple(sorted(pages, key=lambda page: page.slug)),
+        actors_by_id={entry.actor.id: entry for entry in entries},
+        version=version,
+    )
+    return site, problems
+
+
+# -- URLs ------------------------------------------------------------------------------------------
+
+
+def _claim_urls(
+    sources: Sources, base: BaseUrl, problems: list[Diagnostic]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Give each explainer and page its URL; two claims on one URL are an error naming both."""
+    owners: dict[str, str] = {}
+    explainers: dict[str, str] = {}
+    pages: dict[str, str] = {}
+    claims: list[tuple[str, str, Place, dict[str, str]]] = [
+        (page.slug, page.path, page.slug_place, pages) for page in sources.pages
+    ] + [(e.slug, e.path, e.slug_place, explainers) for e in sources.explainers]
+    for slug, path, place, table in claims:
+        if slug in RESERVED_SLUGS:
+            problems.append(
+                place.error(
+                    f"slug `{slug}` is reserved for sitegen's own `/{slug}/` pages; choose another"
+                )
+            )
+            continue
+        folded = slug.casefold()
+        if folded in owners:
+            problems.append(
+                place.error(
+                    f"slug `{slug}` is already used by {owners[folded]}; both would write /{slug}/"
+                )
+            )
+            continue
+        owners[folded] = path
+        table[path] = base.link(f"{slug}/")
+    return explainers, pages
+
+
+# -- actors ----------------------------------------------------------------------------------------
+
+
+def _name_index(specs: Iterable[ActorSpec]) -> dict[str, str]:
+    """Lower-cased names and aliases -> actor id; the first actor to claim a name keeps it."""
+    index: dict[str, str] = {}
+    for spec in specs:
+        for name in (spec.name or "", *spec.aliases):
+            if name:
+                index.setdefault(name.casefold(), spec.id)
+    return index
+
+
+def _lift_body_actors(
+    explainers: Sequence[ExplainerSource],
+    renderer: MarkdownRenderer,
+    base: BaseUrl,
+    file_actors: dict[str, ActorSource],
+    name_index: dict[str, str],
+    content_links: dict[str, str],
+) -> dict[str, tuple[ActorSpec, ...]]:
+    """Actors written as a `## Who's who` section, read before mentions can be checked.
+
+    Mentions anywhere in the site may name these actors, so they must be known before any body
+    is rendered for real. Only the few files that have such a section are read twice.
+    """
+    resolver = SiteResolver(
+        base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links
+    )
+    lifted: dict[str, tuple[ActorSpec, ...]] = {}
+    for source in explainers:
+        if not _ACTORS_SECTION.search(source.body.text):
+            continue
+        body = renderer.render_body(
+            source.body.text, path=source.path, first_line=source.body.place.line, resolver=resolver
+        )
+        if body.sections.actors is not None:
+            lifted[source.path] = tuple(
+                ActorSpec(
+                    id=item.actor_id,
+                    place=Place(source.path, item.line, 1),
+                    name=item.name,
+                    role=item.role or None,
+                )
+                for item in body.sections.actors
+            )
+    return lifted
+
+
+def _first_inline_definitions(
+    explainers: Sequence[ExplainerSource], lifted: dict[str, tuple[ActorSpec, ...]]
+) -> dict[str, ActorSpec]:
+    """Actors defined inline (not by reference), the first definition of each id by file order."""
+    found: dict[str, ActorSpec] = {}
+    for source in sorted(explainers, key=lambda s: s.path):
+        for spec in (*(source.actors or ()), *lifted.get(source.path, ())):
+            if not spec.by_reference and spec.name:
+                found.setdefault(spec.id, spec)
+    return found
+
+
+def merge_actor(base: Actor | None, spec: ActorSpec, link: str) -> Actor:
+    """An actor with a spec's given fields laid over `base` (an actor file's version)."""
+    if base is None:
+        base = Actor(id=spec.id, name=spec.name or spec.id, page_url=link)
+    return replace(
+        base,
+        name=spec.name or base.name,
+        role=base.role if spec.role is None else spec.role,
+        description=base.description if spec.description is None else spec.description,
+        image=spec.image or base.image,
+        url=base.url if spec.url is None else spec.url,
+        aliases=spec.aliases or base.aliases,
+        same_as=spec.same_as or base.same_as,
+        kind=spec.kind or base.kind,
+    )
+
+
+# -- the builder -----------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Turns sources into model objects, rendering their Markdown with one shared resolver."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        renderer: MarkdownRenderer,
+        resolver: SiteResolver,
+        file_actors: dict[str, ActorSource],
+        problems: list[Diagnostic],
+    ) -> None:
+        self.config = config
+        self.base = config.base_url
+        self.renderer = renderer
+        self.resolver = resolver
+        self.file_actors = file_actors
+        self.problems = problems
+        self._file_actor_cache: dict[str, Actor] = {}
+        self.mentions: dict[str, tuple[str, ...]] = {}
+
+    # pieces of Markdown
+
+    def inline(self, text: Text) -> Markup:
+        html, problems = self.renderer.render_inline(
+            text.text, path=text.place.path, line=text.place.line, resolver=self.resolver
+        )
+        self.problems.extend(problems)
+        return html
+
+    def block(self, text: Text) -> Markup:
+        html, problems = self.renderer.render_block(
+            text.text, path=text.place.path, first_line=text.place.line, resolver=self.resolver
+        )
+        self.problems.extend(problems)
+        return html
+
+    def body(self, source_path: str, text: Text, *, lift: bool) -> RenderedBody:
+        body = self.renderer.render_body(
+            text.text,
+            path=source_path,
+            first_line=text.place.line,
+            resolver=self.resolver,
+            lift_sections=lift,
+        )
+        self.problems.extend(body.diagnostics)
+        return body
+
+    def link(self, url: str, from_path: str, place: Place) -> tuple[str, bool]:
+        """A front-matter URL made ready: `.md` targets resolved, `/` paths under base_url."""
+        if not url or is_external(url) or url.startswith("#"):
+            return url, False
+        if url.startswith("/"):
+            return self.base.link(url), True
+        path_part, _, fragment = url.partition("#")
+        if path_part.endswith(".md"):
+            target = resolve_relative(from_path, path_part)
+            link = self.resolver.content_link(target) if target else None
+            if link is None:
+                self.problems.append(place.warning(f"link to missing file `{path_part}`"))
+                return "", True
+            return link + (f"#{fragment}" if fragment else ""), True
+        return self.base.link(url), True
+
+    def image(self, image: Image | None, from_path: str, place: Place) -> Image | None:
+        if image is None:
+            return None
+        src, _internal = self.link(image.src, from_path, place)
+        return replace(image, src=src) if src else None
+
+    # actors
+
+    def file_actor(self, source: ActorSource) -> Actor:
+        if source.spec.id not in self._file_actor_cache:
+            spec = source.spec
+            actor = merge_actor(None, spec, actor_link(self.base, spec.id))
+            actor = replace(
+                actor,
+                image=self.image(spec.image, source.path, spec.place),
+                profile_html=self.block(source.profile),
+            )
+            self._file_actor_cache[spec.id] = actor
+        return self._file_actor_cache[source.spec.id]
+
+    def site_actor(self, actor_id: str, spec: ActorSpec) -> Actor:
+        actor = merge_actor(None, spec, actor_link(self.base, actor_id))
+        return replace(actor, image=self.image(spec.image, spec.place.path, spec.place))
+
+    def explainer_actor(self, spec: ActorSpec) -> Actor | None:
+        source = self.file_actors.get(spec.id)
+        if spec.by_reference and source is None:
+            known = list(self.file_actors)
+            self.problems.append(
+                spec.place.error(
+                    f"unknown actor `{spec.id}`: there is no content/actors/{spec.id}.md"
+                    f"{did_you_mean(spec.id, known)}"
+                )
+            )
+            return None
+        base = self.file_actor(source) if source else None
+        if base is None and not spec.name:
+            self.problems.append(
+                spec.place.error(f"actor `{spec.id}` needs `name`: there is no actor file for it")
+            )
+            return None
+        merged = merge_actor(base, spec, actor_link(self.base, spec.id))
+        return replace(
+            merged,
+            image=self.image(spec.image, spec.place.path, spec.place)
+            if spec.image
+            else merged.image,
+        )
+
+    def speaker(self, by: str, place: Place, actors: dict[str, Actor]) -> Actor | None:
+        """The actor a quote's `by` names: an id, or a name or alias; None for a plain name."""
+        actor_id = (
+            by if by in actors or self.resolver.actor(by) else self.resolver.actor_id_for_name(by)
+        )
+        if actor_id is None:
+            if SLUG_PATTERN.fullmatch(by):
+                known = [*actors, *self.resolver.known_actor_ids()]
+                self.problems.append(
+                    place.warning(
+                        f"quote by `{by}`: no actor has this id, so it is shown as a plain name"
+                        f"{did_you_mean(by, known)}"
+                    )
+                )
+            return None
+        if actor_id in actors:
+            return actors[actor_id]
+        source = self.file_actors.get(actor_id)
+        return (
+            self.file_actor(source)
+            if source
+            else actors.get(actor_id) or self._inline_site_actor(actor_id)
+        )
+
+    def _inline_site_actor(self, actor_id: str) -> Actor | None:
+        link = self.resolver.actor(actor_id)
+        return Actor(id=actor_id, name=link.name, page_url=link.url) if link else None
+
+    # explainers
+
+    def explainer(self, source: ExplainerSource, url: str) -> Explainer:
+        body = self.body(source.path, source.body, lift=True)
+        self.mentions[source.path] = body.mentions
+        sections = body.sections
+        _check_given_once(source, sections, self.problems)
+        actor_specs = (
+            source.actors
+            if source.actors is not None
+            else self._body_actor_specs(source.path, sections)
+        )
+        actors: dict[str, Actor] = {}
+        for spec in actor_specs:
+            actor = self.explainer_actor(spec)
+            if actor is not None:
+                if actor.id in actors:
+                    self.problems.append(spec.place.warning(f"actor `{actor.id}` is listed twice"))
+                actors.setdefault(actor.id, actor)
+        key_points = self._key_points(source, sections)
+        return Explainer(
+            source_path=source.path,
+            slug=source.slug,
+            url=url,
+            title=source.title,
+            date=source.date,
+            lang=source.lang,
+            dir=text_direction(source.lang),
+            body_html=body.html,
+            key_points=key_points,
+            updated=source.updated,
+            summary=source.summary,
+            authors=source.authors,
+            source=source.source,
+            topics=tuple(_unique_topics(source.topics, self.base)),
+            image=self.image(source.image, source.path, source.body.place),
+            draft=source.draft,
+            actors=tuple(actors.values()),
+            quotes=self._quotes(source, sections, actors),
+            timeline=tuple(
+                sorted(self._dated(source.timeline), key=lambda event: event.date.value)
+            ),
+            sources=tuple(self._sources(source)),
+            related=tuple(self._related(source)),
+            questions=tuple(Question(q.question, self.block(q.answer)) for q in source.questions),
+            updates=tuple(
+                sorted(self._dated(source.updates), key=lambda u: u.date.value, reverse=True)
+            ),
+            corrections=tuple(
+                sorted(self._dated(source.corrections), key=lambda c: c.date.value, reverse=True)
+            ),
+            extra=source.extra,
+            toc=body.toc,
+            word_count=body.word_count,
+        )
+
+    def _body_actor_specs(self, path: str, sections: BodySections) -> tuple[ActorSpec, ...]:
+        return tuple(
+            ActorSpec(
+                id=item.actor_id,
+                place=Place(path, item.line, 1),
+                name=item.name,
+                role=item.role or None,
+            )
+            for item in sections.actors or ()
+        )
+
+    def _key_points(self, source: ExplainerSource, sections: BodySections) -> tuple[Markup, ...]:
+        if source.key_points is not None:
+            return tuple(self.inline(point) for point in source.key_points)
+        if sections.key_points is None:
+            self.problems.append(
+                Place(source.path, 1, 1).error(
+                    "an explainer needs `key_points`, in the front matter or as a "
+                    "`## Key points` section"
+                )
+            )
+            return ()
+        if not sections.key_points:
+            self.problems.append(
+                Place(source.path, sections.key_points_line, 1).error(
+                    "`## Key points` has no list items"
+                )
+            )
+        return tuple(point.html for point in sections.key_points)
+
+    def _quotes(
+        self, source: ExplainerSource, sections: BodySections, actors: dict[str, Actor]
+    ) -> tuple[Quote, ...]:
+        quotes: list[Quote] = []
+        for spec in source.quotes or ():
+            quotes.append(self._quote(spec, actors))
+        for item in sections.quotes or ():
+            place = Place(source.path, item.line, 1)
+            if not item.by:
+                self.problems.append(
+                    place.error(
+                        "quote has no attribution: end it with a line `— actor-id, context`"
+                    )
+                )
+                continue
+            speaker = self.speaker(item.by, place, actors)
+            quotes.append(
+                Quote(
+                    text_html=item.text_html,
+                    by_name=speaker.name if speaker else item.by,
+                    by=speaker,
+                    context=item.context,
+                )
+            )
+        return tuple(quotes)
+
+    def _quote(self, spec: QuoteSpec, actors: dict[str, Actor]) -> Quote:
+        speaker = self.speaker(spec.by, spec.by_place, actors)
+        url, _internal = self.link(spec.url, spec.text.place.path, spec.by_place)
+        return Quote(
+            text_html=self.inline(spec.text),
+            by_name=speaker.name if speaker else spec.by,
+            by=speaker,
+            context=spec.context,
+            date=spec.date,
+            url=url,
+        )
+
+    def _dated(self, entries: Sequence[DatedSpec]) -> Iterable[DatedText]:
+        return (DatedText(entry.date, self.inline(entry.text)) for entry in entries)
+
+    def _sources(self, source: ExplainerSource) -> Iterable[SourceRef]:
+        for ref in source.sources:
+            url, _internal = self.link(ref.url, source.path, ref.place)
+            yield SourceRef(ref.title, url, ref.publisher)
+
+    def _related(self, source: ExplainerSource) -> Iterable[Link]:
+        for ref in source.related:
+            url, internal = self.link(ref.url, source.path, ref.place)
+            if url:
+                yield Link(ref.title, url, internal)
+
+    # pages
+
+    def page(self, source: PageSource, url: str) -> Page:
+        body = self.body(source.path, source.body, lift=False)
+        return Page(
+            source_path=source.path,
+            slug=source.slug,
+            url=url,
+            title=source.title,
+            body_html=body.html,
+            lang=source.lang,
+            dir=text_direction(source.lang),
+            summary=source.summary,
+            toc=body.toc,
+        )
+
+
+def _check_given_once(
+    source: ExplainerSource, sections: BodySections, problems: list[Diagnostic]
+) -> None:
+    """A field given in the front matter and as a body section is an error naming both places."""
+    for name, heading, line in (
+        (
+            "key_points",
+            "Key points",
+            sections.key_points_line if sections.key_points is not None else 0,
+        ),
+        ("actors", "Who's who", sections.actors_line if sections.actors is not None else 0),
+        ("quotes", "What they said", sections.quotes_line if sections.quotes is not None else 0),
+    ):
+        front = source.field_places.get(name)
+        if front is not None and line:
+            problems.append(
+                Place(source.path, line, 1).error(
+                    f"`{name}` is given twice: in the front matter (line {front.line}) "
+                    f"and as a `## {heading}` section here"
+                )
+            )
+
+
+def _unique_topics(names: Iterable[str], base: BaseUrl) -> Iterable[TopicRef]:
+    seen: set[str] = set()
+    for name in names:
+        slug = slugify(name)
+        if slug not in seen:
+            seen.add(slug)
+            yield TopicRef(name, slug, base.link(f"topics/{slug}/"))
+
+
+def _actor_entries(
+    explainers: Sequence[Explainer],
+    site_actors: dict[str, Actor],
+    builder: _Builder,
+    file_actors: dict[str, ActorSource],
+    inline: dict[str, ActorSpec],
+) -> tuple[ActorEntry, ...]:
+    """Each actor's page: explainers that list, quote or mention them; quotes by them."""
+    involved: dict[str, list[Explainer]] = defaultdict(list)
+    quotes: dict[str, list[QuoteIn]] = defaultdict(list)
+    for explainer in explainers:
+        ids = [actor.id for actor in explainer.actors]
+        for quote in explainer.quotes:
+            if quote.by is not None:
+                ids.append(quote.by.id)
+                quotes[quote.by.id].append(QuoteIn(quote, explainer))
+        ids.extend(builder.mentions.get(explainer.source_path, ()))
+        for actor_id in dict.fromkeys(ids):
+            involved[actor_id].append(explainer)
+    entries = [
+        ActorEntry(
+            actor=actor,
+            explainers=tuple(involved.get(actor_id, ())),
+            quotes=tuple(quotes.get(actor_id, ())),
+            source_path=file_actors[actor_id].path
+            if actor_id in file_actors
+            else inline[actor_id].place.path,
+        )
+        for actor_id, actor in site_actors.items()
+    ]
+    return tuple(sorted(entries, key=lambda entry: (entry.actor.name.casefold(), entry.actor.id)))
+
+
+def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]:
+    """Topics with their explainers (already newest first); one name per slug, the first seen."""
+    names: dict[str, str] = {}
+    members: dict[str, list[Explainer]] = defaultdict(list)
+    for explainer in sorted(explainers, key=lambda e: e.source_path):
+        for ref in explainer.topics:
+            names.setdefault(ref.slug, ref.name)
+    for explainer in explainers:
+        for ref in explainer.topics:
+            members[ref.slug].append(explainer)
+    topics = [
+        Topic(names[slug], slug, base.link(f"topics/{slug}/"), tuple(members[slug]))
+        for slug in names
+    ]
+    return tuple(sorted(topics, key=lambda topic: (topic.name.casefold(), topic.slug)))

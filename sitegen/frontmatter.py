@@ -1,0 +1,297 @@
+"""Stage 2a: split a content file into YAML front matter and a Markdown body.
+
+The YAML is composed into nodes first so that every value keeps the line and column PyYAML marks
+for it; later checks point at the exact item (`quotes[2].by`), not just the file. Only the safe
+loader is used (libyaml's CSafeLoader when present): no YAML tag can construct a Python object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from sitegen.diagnostics import Diagnostic, Place
+
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+HAS_LIBYAML = _BaseLoader is not yaml.SafeLoader
+
+
+class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, except that an impossible date (`2025-13-01`) stays text.
+
+    The field check then reports it at its own line, and the rest of the file is still checked,
+    instead of one bad date hiding every other problem in the file.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return node.value
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+MAX_EXPANDED_NODES = 200_000
+"""Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""
+
+PLACE_DEPTH = 3
+"""Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
+
+KeyPath = tuple[Hashable, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A content file's front matter and body, with where each value stands in the file."""
+
+    path: str
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    """The 1-based file line on which the body starts."""
+    value_places: dict[KeyPath, Place] = field(default_factory=dict)
+    key_places: dict[KeyPath, Place] = field(default_factory=dict)
+
+    def place(self, *key_path: Hashable) -> Place:
+        """Where the value at `key_path` was written; the nearest enclosing value otherwise."""
+        path = tuple(key_path)
+        while path:
+            found = self.value_places.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return Place(self.path, 1, 1)
+
+    def key_place(self, key: str) -> Place:
+        """Where a top-level key was written (for "unknown field" messages)."""
+        return self.key_places.get((key,)) or self.place(key)
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Text of a file: UTF-8 (BOM tolerated), line ends normalised to `\\n`."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, [Place(path, line, 1).error("file contains a NUL byte; is it a binary file?")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
+    """The front-matter text, the body and the body's first line; or why there is none."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return Place(path, 1, 1).error(
+            "missing front matter: the file must start with a `---` line, then YAML fields, "
+            "then another `---` line"
+        )
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    return Place(path, 1, 1).error("front matter opened here is never closed with a `---` line")
+
+
+def parse_document(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """Decode, split and load one content file; every problem comes back as a diagnostic."""
+    text, problems = decode(path, raw)
+    if text is None:
+        return None, problems
+    parts = split(path, text)
+    if isinstance(parts, Diagnostic):
+        return None, [parts]
+    yaml_text, body, body_line = parts
+    loaded = load_yaml(path, yaml_text, first_line=2)
+    if isinstance(loaded, Diagnostic):
+        return None, [loaded]
+    data, value_places, key_places = loaded
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, [
+            Place(path, 2, 1).error(
+                f"front matter must be a mapping of `field: value` lines, got {describe(data)}"
+            )
+        ]
+    return Document(path, data, body, body_line, value_places, key_places), []
+
+
+def load_yaml(
+    path: str, yaml_text: str, *, first_line: int
+) -> tuple[Any, dict[KeyPath, Place], dict[KeyPath, Place]] | Diagnostic:
+    """Safe-load one YAML document and map key paths to places in the file.
+
+    `first_line` is the file line on which `yaml_text` starts, so marks become file lines.
+    """
+    loader = SafeLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, {}
+        if expanded_size(node) > MAX_EXPANDED_NODES:
+            return Place(path, first_line, 1).error(
+                "YAML aliases expand to a huge or endless document; refusing it"
+            )
+        value_places, key_places = node_places(path, node, first_line)
+        _check_keys(path, node, first_line)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        return _yaml_error(path, err, first_line)
+    except yaml.YAMLError as err:
+        return Place(path, first_line, 1).error(f"invalid YAML: {err}")
+    except _BadKey as err:
+        return err.diagnostic
+    except RecursionError:
+        return Place(path, first_line, 1).error("YAML is nested too deeply")
+    except (ValueError, OverflowError) as err:
+        # The safe constructor raises these for values such as `2025-02-30` or huge exponents.
+        return Place(path, first_line, 1).error(f"invalid YAML value: {err}")
+    finally:
+        loader.dispose()
+    return data, value_places, key_places
+
+
+class _BadKey(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        self.diagnostic = diagnostic
+
+
+def _check_keys(path: str, root: yaml.Node, first_line: int) -> None:
+    """Mapping keys must be plain scalars: `[a, b]: x` would not even be hashable."""
+    for node in _unique_nodes(root):
+        if isinstance(node, yaml.MappingNode):
+            for key, _value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    mark = key.start_mark
+                    raise _BadKey(
+                        Place(path, mark.line + first_line, mark.column + 1).error(
+                            "a YAML key must be a plain name, not a list or mapping"
+                        )
+                    )
+
+
+def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagnostic:
+    mark = err.problem_mark or err.context_mark
+    line = mark.line + first_line if mark else first_line
+    col = mark.column + 1 if mark else 1
+    problem = err.problem or "invalid YAML"
+    context = f" ({err.context})" if err.context else ""
+    return Place(path, line, col).error(f"invalid YAML: {problem}{context}")
+
+
+def _unique_nodes(root: yaml.Node) -> list[yaml.Node]:
+    """Every node once, even when aliases make the tree a graph; iterative, so deep is fine."""
+    seen: set[int] = set()
+    order: list[yaml.Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        stack.extend(_children(node))
+    return order
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has once every alias is expanded.
+
+    An iterative post-order walk, memoised per node, so it is linear in the YAML text even for
+    an alias bomb, and it stops as soon as the count passes the limit. A recursive alias (a node
+    inside itself) expands without end, so it counts as past the limit.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            if total > MAX_EXPANDED_NODES:
+                return total
+            sizes[id(node)] = total
+            in_progress.discard(id(node))
+        elif id(node) not in sizes and id(node) not in in_progress:
+            in_progress.add(id(node))
+            stack.append((node, True))
+            for child in _children(node):
+                if id(child) in in_progress:  # an ancestor: the alias is recursive
+                    return MAX_EXPANDED_NODES + 1
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+def node_places(
+    path: str, root: yaml.Node, first_line: int
+) -> tuple[dict[KeyPath, Place], dict[KeyPath, Place]]:
+    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path."""
+    values: dict[KeyPath, Place] = {}
+    keys: dict[KeyPath, Place] = {}
+
+    def place(node: yaml.Node) -> Place:
+        return Place(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+
+    stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
+    while stack:
+        key_path, node = stack.pop()
+        if len(key_path) >= PLACE_DEPTH:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    child = (*key_path, key.value)
+                    values[child] = place(value)
+                    keys[child] = place(key)
+                    stack.append((child, value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                child = (*key_path, index)
+                values[child] = place(item)
+                stack.append((child, item))
+    return values, keys
+
+
+def describe(value: object) -> str:
+    """How a YAML value reads to a writer: "a mapping (Trump said: …)", "a number (2025)"."""
+    if isinstance(value, dict):
+        first = next(iter(value.items()), None)
+        shown = f" ({first[0]}: {_short(first[1])})" if first else ""
+        return f"a mapping{shown}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"a true/false value ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if value is None:
+        return "nothing (an empty value)"
+    type_name = type(value).__name__
+    if type_name in ("date", "datetime"):
+        return f"a date ({value})"
+    if isinstance(value, bytes):
+        return "binary data"
+    return f"text ({_short(value)})"
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -1,0 +1,163 @@
+"""Stage 5: write the outputs into a fresh folder, then swap it in for the old output at once.
+
+A reader of `site/` (a web server, a deploy job) sees either the whole previous build or the whole
+new one, never a mixture, and a build that fails or is killed leaves the previous `site/` as it
+was. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, with a
+leftover from an interrupted swap put back by the next build.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from sitegen.render import Output
+
+MARKER = ".sitegen-output"
+"""A file in every output folder: sitegen only ever replaces a folder that carries it."""
+MARKER_TEXT = b"Written by sitegen; this folder is replaced as a whole on every build.\n"
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class WriteError(Exception):
+    """The output could not be written; the message says where and why."""
+
+
+def check_output_folder(out: Path, site_root: Path) -> str | None:
+    """Why `out` must not be used as the output folder, or None when it may.
+
+    The output folder is deleted and replaced on every build, so it must not be the site folder,
+    hold it, or be one of its source folders, and an existing folder must be one sitegen wrote.
+    """
+    if out.is_symlink():
+        return f"output folder {out} is a symlink; refusing to write through it"
+    out, root = out.resolve(), site_root.resolve()
+    if out == root or out in root.parents:
+        return (
+            f"output folder {out} contains the site folder; choose a folder such as {root / 'site'}"
+        )
+    for source in ("content", "templates", "static"):
+        if out == root / source or (root / source) in out.parents:
+            return f"output folder {out} is inside the site's {source}/ folder"
+    if out.exists() and not out.is_dir():
+        return f"output path {out} exists and is not a folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return (
+            f"output folder {out} is not empty and was not written by sitegen; "
+            "refusing to replace it"
+        )
+    return None
+
+
+def write_site(outputs: Iterable[Output], out: Path) -> int:
+    """Write every output into a fresh folder beside `out`, then swap it in.
+
+    Returns how many files were written.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover_interrupted_swap(out)
+    staging = out.parent / f".{out.name}.new-{os.getpid()}"
+    _remove(staging)
+    try:
+        count = _write_all(outputs, staging)
+        _swap_in(staging, out)
+    except OSError as err:
+        _remove(staging)
+        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
+    finally:
+        _remove_stale(out)
+    return count
+
+
+def _write_all(outputs: Iterable[Output], staging: Path) -> int:
+    staging.mkdir()
+    (staging / MARKER).write_bytes(MARKER_TEXT)
+    made: set[Path] = {staging}
+    count = 0
+    for output in outputs:
+        target = staging / output.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if output.source is not None:
+            shutil.copyfile(output.source, target)
+        else:
+            target.write_bytes(output.data or b"")
+        count += 1
+    return count
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    old = out.parent / f".{out.name}.old"
+    _remove(old)
+    os.rename(out, old)
+    os.rename(staging, out)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _recover_interrupted_swap(out: Path) -> None:
+    """Put back the previous output if a two-rename swap was interrupted between its renames."""
+    old = out.parent / f".{out.name}.old"
+    if not out.exists() and old.is_dir():
+        os.rename(old, out)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove what a swap leaves behind: the exchanged old output, and staging folders of
+    builds that were killed (their process is gone)."""
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        if leftover.name == f".{out.name}.old" or _staging_of_dead_process(leftover):
+            _remove(leftover)
+
+
+def _staging_of_dead_process(path: Path) -> bool:
+    prefix = path.name.rpartition("-")[0]
+    pid_text = path.name.rpartition("-")[2]
+    if not prefix.endswith(".new") or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)

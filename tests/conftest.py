@@ -1,0 +1,33 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EXAMPLES, write_files
+
+SiteFactory = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> SiteFactory:
+    """A factory for site folders under the test's temporary folder."""
+    counter = iter(range(1_000_000))
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_files(tmp_path / f"site{next(counter)}", files)
+
+    return make
+
+
+@pytest.fixture
+def example_site(make_site: SiteFactory) -> Path:
+    """The shared FORMAT.md examples as a site folder (content only, built-in theme)."""
+    files: dict[str, str | bytes] = {
+        f"content/{path.relative_to(EXAMPLES).as_posix()}": path.read_bytes()
+        for path in sorted(EXAMPLES.rglob("*.md"))
+    }
+    return make_site(files)

@@ -1,0 +1,77 @@
+"""FORMAT.md rule by rule: each file in tests/cases/ is a small site and what building it reports.
+
+A case file holds sections in the "txtar" style:
+
+    -- content/a.md --
+    (file text)
+    -- expect --
+    content/a.md:3:7: error: ...      (every diagnostic, exactly; empty means a clean build)
+    -- model --
+    explainers.0.actors.1.role: Candidate      (optional: dotted paths into the Site model)
+    -- options --
+    strict: true                                (optional: BuildOptions fields)
+
+Writing a case is how a FORMAT.md rule gets its passing and its failing example. Cases run the
+checking stages (load, parse, assemble); rendering is covered by the whole-site tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sitegen.build import BuildOptions, check
+from tests.helpers import write_files
+
+CASES = sorted((Path(__file__).parent / "cases").glob("*.txt"))
+
+
+def parse_case(text: str) -> dict[str, str]:
+    """Sections of a case file, by name."""
+    sections: dict[str, str] = {}
+    name = None
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("-- ") and line.endswith(" --"):
+            if name is not None:
+                sections[name] = "\n".join(lines)
+            name, lines = line[3:-3].strip(), []
+        else:
+            lines.append(line)
+    if name is not None:
+        sections[name] = "\n".join(lines)
+    return sections
+
+
+def resolve(value: Any, dotted: str) -> Any:
+    """`explainers.0.actors.1.role` read from the model."""
+    for part in dotted.split("."):
+        if part.isdigit():
+            value = value[int(part)]
+        elif isinstance(value, dict):
+            value = value[part]
+        else:
+            value = getattr(value, part)
+    return value
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.stem for case in CASES])
+def test_case(case: Path, tmp_path: Path) -> None:
+    sections = parse_case(case.read_text(encoding="utf-8"))
+    files = {
+        name: body for name, body in sections.items() if name not in ("expect", "model", "options")
+    }
+    root = write_files(tmp_path / "site", files)
+    options = yaml.safe_load(sections.get("options", "")) or {}
+    result = check(BuildOptions(root=root, **options))
+    got = [str(diagnostic) for diagnostic in result.report]
+    expected = [line for line in sections.get("expect", "").split("\n") if line.strip()]
+    assert got == expected
+    for line in sections.get("model", "").split("\n"):
+        if line.strip():
+            dotted, _, wanted = line.partition(": ")
+            assert result.site is not None, "a model check needs a build without errors"
+            assert str(resolve(result.site, dotted)) == wanted, dotted
