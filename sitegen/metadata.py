@@ -83,6 +83,7 @@ def social_meta(
 
     `url` is the page's canonical (absolute) URL. The image is the explainer's lead image or the
     actor's photo; `data:` images are left out because social sites cannot fetch them.
+    `og:locale` needs a region (`en_GB`), so a bare language is left to `<html lang>`.
     """
     image = explainer.image if explainer else actor.image if actor else None
     image_url = _shareable(site, image)
@@ -91,20 +92,17 @@ def social_meta(
         ("property", "og:type", "article" if explainer else "website"),
         ("property", "og:title", title or site.config.title),
         ("property", "og:url", url),
-        ("property", "og:locale", lang.replace("-", "_")),
     ]
+    if "-" in lang:
+        tags.append(("property", "og:locale", lang.replace("-", "_")))
     if description:
         tags.append(("property", "og:description", description))
     if image and image_url:
         tags += [("property", "og:image", image_url), ("property", "og:image:alt", image.alt)]
     if explainer:
         tags += _article_tags(explainer)
+    # Twitter reads og:title, og:description and og:image itself; only the card type is its own.
     tags.append(("name", "twitter:card", "summary_large_image" if image_url else "summary"))
-    tags.append(("name", "twitter:title", title or site.config.title))
-    if description:
-        tags.append(("name", "twitter:description", description))
-    if image and image_url:
-        tags += [("name", "twitter:image", image_url), ("name", "twitter:image:alt", image.alt)]
     return tuple(tags)
 
 
@@ -173,14 +171,11 @@ def explainer_ld(site: Site, explainer: Explainer) -> dict[str, Any]:
         "wordCount": explainer.word_count,
     }
     optional: dict[str, Any] = {
-        "description": explainer.summary,
         "image": _image_list(site, explainer.image),
         "sourceOrganization": _organization(explainer.source),
         "keywords": [topic.name for topic in explainer.topics],
-        "about": [_thing(site, t.name, t.url) for t in explainer.topics],
         "mentions": [_actor_ref(site, actor) for actor in explainer.actors],
         "hasPart": [_quotation(site, quote) for quote in explainer.quotes],
-        "citation": [_citation(site, s.title, s.url, s.publisher) for s in explainer.sources],
         "correction": [_correction(c.date.iso, c.text_html) for c in explainer.corrections],
     }
     data.update({key: value for key, value in optional.items() if value})
@@ -201,10 +196,6 @@ def _organization(name: str) -> dict[str, Any] | None:
 def _image_list(site: Site, image: Image | None) -> list[str]:
     url = _shareable(site, image)
     return [url] if url else []
-
-
-def _thing(site: Site, name: str, url: str) -> dict[str, Any]:
-    return {"@type": "Thing", "name": name, "url": site.absolute(url)}
 
 
 def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
@@ -241,15 +232,6 @@ def _quotation(site: Site, quote: Quote) -> dict[str, Any]:
         data["dateCreated"] = quote.date.iso
     if quote.url:
         data["url"] = quote.url
-    return data
-
-
-def _citation(site: Site, title: str, url: str, publisher: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"@type": "CreativeWork", "name": title}
-    if url:
-        data["url"] = absolute_url(site, url)
-    if publisher:
-        data["publisher"] = {"@type": "Organization", "name": publisher}
     return data
 
 

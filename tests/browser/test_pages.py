@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -74,13 +75,15 @@ def test_no_horizontal_scroll_at_320px(browser, origin, pages, kind) -> None:
 
 
 def test_explainers_without_images_weigh_at_most_30_kb(site_dir: Path) -> None:
-    css = sum(p.stat().st_size for p in (site_dir / "static").glob("*.css"))
+    """Every explainer, its images taken out, with the stylesheet: at most 30 KB uncompressed."""
+    css = sum(len(p.read_bytes()) for p in (site_dir / "static").glob("*.css"))
     weights = {}
     for index in site_dir.glob("*/index.html"):
         html = index.read_text("utf-8")
-        if 'class="explainer"' in html and "<img" not in html:
+        if 'class="explainer"' in html:
+            html = re.sub(r'<figure class="lead">.*?</figure>|<img [^>]*>', "", html, flags=re.S)
             weights[index.parent.name] = len(html.encode()) + css
-    assert weights, "the test site has no explainer without images"
+    assert weights, "the test site has no explainer"
     assert {slug: w for slug, w in weights.items() if w > WEIGHT_LIMIT} == {}
 
 
@@ -94,5 +97,5 @@ def test_explainer_reads_without_javascript(browser, origin, pages) -> None:
     answers = page.locator("details")
     if answers.count():
         answers.first.locator("summary").click()
-        assert answers.first.locator(".answer").is_visible()
+        assert answers.first.locator("div").is_visible()
     context.close()
