@@ -6,6 +6,7 @@ wrong, so one pass over a file finds all of its problems instead of stopping at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Hashable, Iterator
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -16,6 +17,9 @@ from sitegen.model import Timestamp
 from sitegen.urls import is_dangerous_url
 
 _MISSING = object()
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag, loosely: `en`, `pt-BR`, `zh-Hant-TW`."""
 
 TRAP_HINT = (
     "YAML reads an unquoted line with `: ` in it as a mapping and bare numbers and dates as "
@@ -137,6 +141,14 @@ class FieldReader:
                 f"got {describe(value)}",
             )
         return stamp
+
+    def language(self, key: str, default: str) -> str:
+        """A language tag (`lang`, `language`); the default when absent or malformed."""
+        lang = self.text(key)
+        if lang and not LANGUAGE_TAG.fullmatch(lang):
+            self.error((key,), f"`{key}` `{lang}` is not a language tag such as `en` or `pt-BR`")
+            return default
+        return lang or default
 
     def url(self, *key_path: Hashable, required: bool = False, image: bool = False) -> str:
         """A URL from front matter; a script URL is refused and never reaches a page."""

@@ -7,7 +7,6 @@ job. Every problem is reported at the line of the value it is about.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
@@ -55,7 +54,6 @@ DATED_KEYS = frozenset(["date", "text"])
 ACTOR_KINDS = ("Person", "Organization")
 MAX_SLUG_LENGTH = 120
 
-_LANG_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _RTL_LANGUAGES = frozenset(
     ["ar", "arc", "ckb", "dv", "fa", "he", "khw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"]
 )
@@ -200,7 +198,7 @@ def parse_explainer(
         slug_place=slug_place,
         title=title,
         date=date,
-        lang=_lang(read, "lang", config.language),
+        lang=read.language("lang", config.language),
         body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
         updated=updated,
         summary=read.text("summary"),
@@ -256,7 +254,7 @@ def parse_page(
         slug=slug,
         slug_place=slug_place,
         title=title,
-        lang=_lang(read, "lang", config.language),
+        lang=read.language("lang", config.language),
         body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
         summary=read.text("summary"),
         draft=read.boolean("draft"),
@@ -285,16 +283,6 @@ def _slug(read: FieldReader, path: str) -> tuple[str, Place]:
         read.problems.append(place.error(f"slug is longer than {MAX_SLUG_LENGTH} characters"))
         slug = slug[:MAX_SLUG_LENGTH].rstrip("-")
     return slug, place
-
-
-def _lang(read: FieldReader, key: str, default: str) -> str:
-    lang = read.text(key)
-    if not lang:
-        return default
-    if not _LANG_PATTERN.fullmatch(lang):
-        read.error((key,), f"`{key}` `{lang}` is not a language tag such as `en` or `pt-BR`")
-        return default
-    return lang
 
 
 def _image(read: FieldReader, key_path: tuple[Any, ...]) -> Image | None:
