@@ -16,6 +16,7 @@ PAGE_TYPES = (
     "home",
     "home-page-2",
     "explainer",
+    "explainer-rtl",
     "page",
     "actor",
     "actors",
