@@ -1,0 +1,230 @@
+"""The built-in theme without a browser: every section appears when its field is given, and only
+then; languages are marked; metadata is present and parses. Builds small sites in-process."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, build
+from sitegen.urls import BaseUrl
+from tests.helpers import write_files
+
+FULL = """---
+title: "Everything <at once>"
+date: 2025-03-19T09:00:00+13:00
+updated: 2025-03-20
+summary: A standfirst.
+authors: [Ann Author, Bo Writer, Cy Reporter]
+source: Agence France-Presse
+topics: [Ukraine war, Energy]
+image: {src: /static/lead.png, alt: A map of the front, caption: The front line., credit: Demo desk}
+key_points:
+  - "First **point**."
+  - Second point.
+actors:
+  - putin
+  - {id: kremlin, name: The Kremlin, role: Russia's presidency}
+quotes:
+  - {by: putin, text: We agree., context: after the call, date: 2025-03-18, url: "https://example.org/q"}
+  - {by: A diplomat, text: Maybe.}
+timeline:
+  - {date: 2025-03-18, text: The call.}
+  - {date: 2022-02-24, text: The invasion.}
+sources:
+  - {title: Readout, url: "https://example.org/readout", publisher: The White House}
+related:
+  - {title: Another explainer, url: other.md}
+questions:
+  - {q: Is it a ceasefire?, a: "Only *in part*."}
+updates:
+  - {date: 2025-03-20, text: Adds reaction.}
+corrections:
+  - {date: 2025-03-20, text: Fixes the length of the call.}
+---
+Intro with [Putin](@putin).
+
+## One
+
+Text.
+
+## Two
+
+Text.
+
+## Three
+
+Text.
+"""
+
+MINIMAL = """---
+title: Other
+date: 2025-01-01
+key_points: [Just one.]
+---
+Body.
+"""
+
+ARABIC = """---
+title: عنوان
+date: 2025-02-01
+lang: ar
+key_points: [نقطة.]
+---
+نص.
+"""
+
+PUTIN = """---
+name: Vladimir Putin
+role: President of Russia
+image: {src: /static/putin.png, alt: Vladimir Putin in 2024}
+same_as: ["https://www.wikidata.org/wiki/Q7747"]
+---
+Profile.
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write_files(
+        tmp_path_factory.mktemp("theme"),
+        {
+            "sitegen.yaml": "title: Test Site\nbase_url: https://example.org/sub/\n",
+            "content/full.md": FULL,
+            "content/other.md": MINIMAL,
+            "content/arabic.md": ARABIC,
+            "content/actors/putin.md": PUTIN,
+            "content/pages/about.md": "---\ntitle: About\n---\nAbout us.\n",
+            "static/lead.png": b"\x89PNG\r\n\x1a\n",
+            "static/putin.png": b"\x89PNG\r\n\x1a\n",
+        },
+    )
+    result = build(BuildOptions(root=root, base_url=BaseUrl.parse("https://example.org/sub/")))
+    assert result.ok, [str(d) for d in result.report.diagnostics]
+    return root / "site"
+
+
+def page(site: Path, path: str) -> str:
+    return (site / path / "index.html").read_text("utf-8")
+
+
+def test_full_explainer_shows_every_section_in_order(site: Path) -> None:
+    html = page(site, "full")
+    order = [
+        '<p class="kicker">',
+        "<h1>Everything &lt;at once&gt;</h1>",
+        '<p class="standfirst">A standfirst.</p>',
+        "By Ann Author, Bo Writer and Cy Reporter",
+        '<span class="source">Agence France-Presse</span>',
+        'id="section-corrections"',
+        '<figure class="lead">',
+        'id="section-key-points"',
+        'id="section-contents"',
+        '<div class="prose">',
+        'id="section-whos-who"',
+        'id="section-what-they-said"',
+        'id="section-timeline"',
+        'id="section-questions"',
+        'id="section-sources"',
+        'id="section-related"',
+        'id="section-updates"',
+    ]
+    positions = [html.find(marker) for marker in order]
+    assert -1 not in positions, [m for m, p in zip(order, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+
+
+def test_full_explainer_details(site: Path) -> None:
+    html = page(site, "full")
+    assert '<img src="/sub/static/lead.png" alt="A map of the front"' in html
+    assert "The front line." in html and '<span class="credit">Demo desk</span>' in html
+    assert '<img class="avatar" src="/sub/static/putin.png" alt="Vladimir Putin in 2024"' in html
+    assert 'aria-hidden="true">TK</span>' in html  # initials when there is no photo
+    assert '<blockquote cite="https://example.org/q">We agree.</blockquote>' in html
+    assert "after the call" in html and "A diplomat" in html
+    assert re.search(r"<details>\s*<summary>Is it a ceasefire\?</summary>", html)
+    invasion, call = html.find("The invasion."), html.find("The call.")
+    assert -1 < invasion < call  # the timeline in date order
+    assert '<time datetime="2025-03-19T09:00:00+13:00">' in html
+    assert 'href="/sub/other/"' in html  # the related .md link
+    assert html.count("<h1") == 1
+
+
+def test_minimal_explainer_has_no_empty_sections(site: Path) -> None:
+    html = page(site, "other")
+    assert 'id="section-key-points"' in html
+    for absent in (
+        "section-corrections",
+        "section-contents",
+        "section-whos-who",
+        "section-what-they-said",
+        "section-timeline",
+        "section-questions",
+        "section-sources",
+        "section-related",
+        "section-updates",
+        'class="lead"',
+        'class="byline"',
+        'class="standfirst"',
+        'class="kicker"',
+    ):
+        assert absent not in html
+
+
+def test_headings_never_skip_a_level(site: Path) -> None:
+    for index in site.rglob("*.html"):
+        levels = [int(level) for level in re.findall(r"<h([1-6])\b", index.read_text("utf-8"))]
+        assert levels[0] == 1, index
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), index
+
+
+def test_languages_are_marked(site: Path) -> None:
+    arabic = page(site, "arabic")
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert 'id="section-key-points" class="label" lang="en"' in arabic
+    assert 'lang="en" dir="ltr">1 February 2025</time>' in arabic
+    home = page(site, "")
+    assert '<article class="item" lang="ar" dir="rtl">' in home
+    assert '<article class="item">' in home
+
+
+def test_metadata_of_an_explainer(site: Path) -> None:
+    html = page(site, "full")
+    assert "<title>Everything &lt;at once&gt; \u2014 Test Site</title>" in html
+    assert '<link rel="canonical" href="https://example.org/sub/full/">' in html
+    assert '<meta name="description" content="A standfirst.">' in html
+    for tag in ("og:title", "og:url", "og:image", "article:published_time", "article:tag"):
+        assert f'<meta property="{tag}"' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert "<" not in script
+    data = json.loads(script)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Everything <at once>"
+    assert [m["@type"] for m in data["mentions"]] == ["Person", "Person"]
+    assert [q["@type"] for q in data["hasPart"]] == ["Quotation", "Quotation"]
+    assert data["correction"][0]["@type"] == "CorrectionComment"
+
+
+def test_actor_page_and_home_metadata(site: Path) -> None:
+    actor = page(site, "actors/putin")
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', actor, re.S)
+    assert json.loads(script)["@type"] == "Person"
+    assert "We agree." in actor and 'href="/sub/full/"' in actor
+    home = page(site, "")
+    (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home, re.S)
+    assert json.loads(script)["@type"] == "WebSite"
+
+
+def test_navigation_and_landmarks(site: Path) -> None:
+    html = page(site, "topics")
+    assert '<a class="skip" href="#main">' in html
+    assert '<main id="main"' in html
+    assert '<a href="/sub/topics/" aria-current="page">Topics</a>' in html
+    assert '<a href="/sub/about/">About</a>' in html
+    not_found = (site / "404.html").read_text("utf-8")
+    assert 'href="/sub/"' in not_found and "Page not found" in not_found
