@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 from sitebrowser import SCHEMES, WIDTHS
+
+from .checks import run_axe, vnu_errors
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,6 @@ PAGE_TYPES = (
     "topics",
     "404",
 )
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 WEIGHT_LIMIT = 30 * 1024
 
 
@@ -38,31 +37,12 @@ def _path(pages: dict[str, str], kind: str) -> str:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", PAGE_TYPES)
 def test_axe_finds_no_violations(browser, origin, pages, axe_script, kind, width, scheme) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    page.goto(f"{origin}/{_path(pages, kind)}")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    context.close()
-    problems = [
-        f"{v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
-    assert problems == []
+    url = f"{origin}/{_path(pages, kind)}"
+    assert run_axe(browser, axe_script, url, width, scheme) == []
 
 
 def test_nu_html_checker_finds_no_errors(site_dir: Path, vnu_jar: Path) -> None:
-    command = ["java", "-jar", str(vnu_jar), "--format", "json", "--skip-non-html", str(site_dir)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    errors = [
-        f"{m.get('url', '')}:{m.get('lastLine', '')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
-    assert errors == []
+    assert vnu_errors(vnu_jar, site_dir) == []
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)
