@@ -162,7 +162,6 @@ def explainer_ld(site: Site, explainer: Explainer) -> dict[str, Any]:
         "@type": "NewsArticle",
         "headline": explainer.title,
         "url": url,
-        "mainEntityOfPage": url,
         "datePublished": explainer.date.iso,
         "dateModified": explainer.modified.iso,
         "inLanguage": explainer.lang,
@@ -200,7 +199,7 @@ def _image_list(site: Site, image: Image | None) -> list[str]:
 
 def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     """A `Person` or `Organization` with `sameAs` links (Wikipedia, Wikidata, official site)."""
-    data = {**_actor_id(site, actor), "url": site.absolute(actor.page_url)}
+    data = {**_actor_name(actor), "url": site.absolute(actor.page_url)}
     same_as = _unique([*actor.same_as, *([actor.url] if actor.url else [])])
     if same_as:
         data["sameAs"] = same_as
@@ -211,10 +210,9 @@ def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     return data
 
 
-def _actor_id(site: Site, actor: Actor) -> dict[str, Any]:
-    """A short reference to an actor already described in `mentions`, to keep pages light."""
-    page = site.absolute(actor.page_url)
-    return {"@type": actor.kind, "@id": page + "#actor", "name": actor.name}
+def _actor_name(actor: Actor) -> dict[str, Any]:
+    """An actor by type and name: what a quotation's `creator` needs, and no more bytes."""
+    return {"@type": actor.kind, "name": actor.name}
 
 
 def _unique(items: Iterable[str]) -> list[str]:
@@ -222,7 +220,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _quotation(site: Site, quote: Quote) -> dict[str, Any]:
-    creator = _actor_id(site, quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
+    creator = _actor_name(quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
     data: dict[str, Any] = {
         "@type": "Quotation",
         "text": _plain(quote.text_html),

@@ -24,7 +24,8 @@ PAGE_TYPES = (
     "topics",
     "404",
 )
-WEIGHT_LIMIT = 30 * 1024
+WEIGHT_LIMIT = 30_000
+"""30 KB read the strict way: bytes, not KiB."""
 
 
 def _path(pages: dict[str, str], kind: str) -> str:
