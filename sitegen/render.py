@@ -114,7 +114,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     config = site.config
     lang, direction = config.language, "ltr"
     for pager in paginate(site.explainers, config.per_page, site.link(""), site.link("page/")):
-        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+        title = config.title if pager.number == 1 else f"Page {pager.number}"
         yield _job(
             pager.url, site, "home.html", title, config.description, lang, direction, pager=pager
         )
