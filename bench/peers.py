@@ -176,6 +176,48 @@ class Hugo(Tool):
         return [paths.project / "resources", paths.project / ".hugo_build.lock"]
 
 
+@dataclass
+class Eleventy(Tool):
+    def folder(self) -> Path:
+        return PEERS / "eleventy"
+
+    def install(self) -> None:
+        folder = self.folder()
+        if not (folder / "node_modules" / ".bin" / "eleventy").exists():
+            print(f"installing @11ty/eleventy into {folder} ...", file=sys.stderr)
+            folder.mkdir(parents=True, exist_ok=True)
+            npm = ["npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix"]
+            run_quiet([*npm, str(folder), "@11ty/eleventy@3"])
+        # The config requires markdown-it, which Eleventy brings along.
+        self.env = {"NODE_PATH": str(folder / "node_modules")}
+
+    def version(self) -> str:
+        return run_quiet([str(self.folder() / "node_modules" / ".bin" / "eleventy"), "--version"])
+
+    def write(self, corpus: Corpus, project: Path) -> None:
+        copy_tree(FILES / "eleventy", project)
+        people = {
+            a.id: {"name": a.name, "role": a.role, "profile": a.profile} for a in corpus.actors
+        }
+        (project / "src" / "_data").mkdir(parents=True, exist_ok=True)
+        (project / "src" / "_data" / "people.json").write_text(json.dumps(people), "utf-8")
+        for spec in corpus.explainers:
+            body = rewrite_links(spec.body, lambda a: f"{BASE_PATH}actors/{a}/", _page_link)
+            self.source_of(project, spec.slug).write_text(
+                _with_slug(front_matter(spec), spec) + body, encoding="utf-8"
+            )
+
+    def source_of(self, project: Path, slug: str) -> Path:
+        return project / "src" / "posts" / f"{slug}.md"
+
+    def command(self, paths: Paths, *, rebuild: bool) -> list[str]:
+        binary = self.folder() / "node_modules" / ".bin" / "eleventy"
+        return [str(binary), "--quiet", f"--output={paths.out}"]
+
+    def caches(self, paths: Paths) -> list[Path]:
+        return [paths.project / ".cache"]
+
+
 def _page_link(slug: str) -> str:
     return f"{BASE_PATH}{slug}/"
 
@@ -201,6 +243,7 @@ def all_tools(sitegen_command: str, sitegen_env: dict[str, str]) -> list[Tool]:
     return [
         Sitegen("sitegen", env=sitegen_env, launcher=shlex.split(sitegen_command)),
         Hugo("Hugo"),
+        Eleventy("Eleventy"),
     ]
 
 
