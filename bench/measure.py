@@ -28,6 +28,8 @@ class Sample:
     seconds: float
     peak_rss: int
     """Bytes: the largest sum of the tree's resident sets seen (never below the largest process)."""
+    cpu: float
+    """User plus system seconds of the command and every descendant it waited for."""
     returncode: int
     stderr: str
 
@@ -100,7 +102,8 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: floa
         stderr.seek(0)
         message = stderr.read().decode("utf-8", "replace")
     # ru_maxrss (KiB) covers the largest process, even one that lived between two samples.
-    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024), process.returncode, message)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024), cpu, process.returncode, message)
 
 
 def _sample(

@@ -22,7 +22,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus import Corpus, ExplainerSpec, front_matter, rewrite_links, slug_of, write_sitegen
+from corpus import (
+    ActorSpec,
+    Corpus,
+    ExplainerSpec,
+    front_matter,
+    rewrite_links,
+    slug_of,
+    write_sitegen,
+)
 
 BENCH = Path(__file__).resolve().parent
 PEERS = BENCH / "peers"
@@ -218,6 +226,170 @@ class Eleventy(Tool):
         return [paths.project / ".cache"]
 
 
+@dataclass
+class Pelican(Tool):
+    def venv(self) -> Path:
+        return venv_with("pelican-venv", ["pelican[markdown]"])
+
+    def install(self) -> None:
+        self.venv()
+
+    def version(self) -> str:
+        return run_quiet([str(self.venv() / "bin" / "pelican"), "--version"])
+
+    def write(self, corpus: Corpus, project: Path) -> None:
+        copy_tree(FILES / "pelican", project)
+        pages = project / "content" / "pages"
+        pages.mkdir(parents=True, exist_ok=True)
+        (pages / "about.md").write_text("Title: About\n\nA generated corpus.\n", "utf-8")
+        (pages / "404.md").write_text(
+            "Title: Page not found\nStatus: hidden\nSave_as: 404.html\n\nNot found.\n", "utf-8"
+        )
+        actors = corpus.actors_by_id()
+        for spec in corpus.explainers:
+            self.source_of(project, spec.slug).write_text(
+                _pelican_article(spec, actors), encoding="utf-8"
+            )
+
+    def source_of(self, project: Path, slug: str) -> Path:
+        return project / "content" / f"{slug}.md"
+
+    def command(self, paths: Paths, *, rebuild: bool) -> list[str]:
+        pelican = str(self.venv() / "bin" / "pelican")
+        return [pelican, "content", "-s", "pelicanconf.py", "-o", str(paths.out), "-q"]
+
+    def caches(self, paths: Paths) -> list[Path]:
+        return [paths.project / "cache", paths.project / "__pycache__"]
+
+
+def _pelican_article(spec: ExplainerSpec, actors: dict[str, ActorSpec]) -> str:
+    """An article with Pelican's metadata header; the structured fields as Markdown sections."""
+    names = [actors[a].name for a in spec.actors]
+    meta = [
+        f"Title: {spec.title}",
+        f"Date: {spec.date.isoformat()}",
+        f"Slug: {spec.slug}",
+        f"Tags: {', '.join(spec.topics)}",
+        f"Authors: {', '.join(names)}",
+        f"Summary: {spec.summary}",
+        f"Byline: {', '.join(spec.authors)}, {spec.source}",
+        "",
+        "## Key points",
+        "",
+        *(f"- {point}" for point in spec.key_points),
+        "",
+        "## Who's who",
+        "",
+        *(f"- [{actors[a].name}]({BASE_PATH}actors/{a}/) — {actors[a].role}" for a in spec.actors),
+        "",
+        "## What they said",
+        "",
+    ]
+    for quote in spec.quotes:
+        context = f", {quote.context}" if quote.context else ""
+        meta += [f"> {quote.text}", ">", f"> — {actors[quote.by].name}{context}", ""]
+    body = rewrite_links(spec.body, lambda a: f"{BASE_PATH}actors/{a}/", _page_link)
+    timeline = [f"- {day.isoformat()}: {text}" for day, text in spec.timeline]
+    return "\n".join(meta) + "\n" + body + "\n## Timeline\n\n" + "\n".join(timeline) + "\n"
+
+
+@dataclass
+class MkDocs(Tool):
+    """MkDocs has no taxonomies or pagination: list pages are written out as Markdown pages."""
+
+    def venv(self) -> Path:
+        return venv_with("mkdocs-venv", ["mkdocs"])
+
+    def install(self) -> None:
+        self.venv()
+
+    def version(self) -> str:
+        return run_quiet([str(self.venv() / "bin" / "mkdocs"), "--version"]).split()[2]
+
+    def write(self, corpus: Corpus, project: Path) -> None:
+        copy_tree(FILES / "mkdocs", project)
+        (project / "people.json").write_text(yaml_data(corpus), encoding="utf-8")
+        docs = project / "docs"
+        for spec in corpus.explainers:
+            body = rewrite_links(spec.body, lambda a: f"{BASE_PATH}actors/{a}/", _page_link)
+            _write(docs / f"{spec.slug}.md", _with_slug(front_matter(spec), spec) + body)
+        newest = sorted(corpus.explainers, key=lambda e: (e.date, e.slug), reverse=True)
+        _write_pages(docs, "", "Benchmark explainers", newest)
+        topics = by_topic(corpus.explainers)
+        for name, specs in topics.items():
+            _write_pages(docs, f"topics/{slug_of(name)}", name, specs)
+        lines = [
+            f"- [{name}]({BASE_PATH}topics/{slug_of(name)}/) ({len(specs)})\n"
+            for name, specs in topics.items()
+        ]
+        _write(docs / "topics" / "index.md", "# Topics\n\n" + "".join(lines))
+        self._write_actors(corpus, docs, newest)
+
+    def _write_actors(self, corpus: Corpus, docs: Path, newest: list[ExplainerSpec]) -> None:
+        involved: dict[str, list[ExplainerSpec]] = defaultdict(list)
+        quoted: dict[str, list[str]] = defaultdict(list)
+        for spec in newest:
+            for actor_id in spec.actors:
+                involved[actor_id].append(spec)
+            for quote in spec.quotes:
+                link = f"[{spec.title}]({_page_link(spec.slug)})"
+                quoted[quote.by].append(f"> {quote.text}\n>\n> in {link}\n")
+        for actor in corpus.actors:
+            items = "".join(
+                f"- [{s.title}]({_page_link(s.slug)}) {s.date:%-d %B %Y}\n"
+                for s in involved[actor.id]
+            )
+            _write(
+                docs / "actors" / f"{actor.id}.md",
+                f"# {actor.name}\n\n{actor.role}\n\n{actor.profile}\n\n## Explainers\n\n{items}\n"
+                "## Quotes\n\n" + "\n".join(quoted[actor.id]),
+            )
+        _write(
+            docs / "actors" / "index.md",
+            "# Actors\n\n"
+            + "".join(f"- [{a.name}]({BASE_PATH}actors/{a.id}/)\n" for a in corpus.actors),
+        )
+
+    def source_of(self, project: Path, slug: str) -> Path:
+        return project / "docs" / f"{slug}.md"
+
+    def command(self, paths: Paths, *, rebuild: bool) -> list[str]:
+        mkdocs = str(self.venv() / "bin" / "mkdocs")
+        dirty = ["--dirty"] if rebuild else []
+        return [mkdocs, "build", "--quiet", "--site-dir", str(paths.out), *dirty]
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _card(spec: ExplainerSpec) -> str:
+    points = "".join(f"- {point}\n" for point in spec.key_points)
+    return f"### [{spec.title}]({_page_link(spec.slug)})\n\n{spec.date:%-d %B %Y}\n\n{points}\n"
+
+
+def _write_pages(docs: Path, base: str, title: str, specs: list[ExplainerSpec]) -> None:
+    """A paginated list as Markdown pages: `<base>.md` (or index.md), then `<base>/page/<n>.md`."""
+    count = max(1, -(-len(specs) // PER_PAGE))
+    for number in range(1, count + 1):
+        chunk = specs[(number - 1) * PER_PAGE : number * PER_PAGE]
+        links = []
+        if number > 1:
+            links.append(f"[Newer]({_list_link(base, number - 1)})")
+        links.append(f"{number} / {count}")
+        if number < count:
+            links.append(f"[Older]({_list_link(base, number + 1)})")
+        text = f"# {title}\n\n" + "".join(_card(s) for s in chunk) + " ".join(links) + "\n"
+        first = docs / (f"{base}.md" if base else "index.md")
+        _write(first if number == 1 else docs / base / "page" / f"{number}.md", text)
+
+
+def _list_link(base: str, number: int) -> str:
+    prefix = f"{BASE_PATH}{base}/" if base else BASE_PATH
+    return prefix if number == 1 else f"{prefix}page/{number}/"
+
+
 def _page_link(slug: str) -> str:
     return f"{BASE_PATH}{slug}/"
 
@@ -244,6 +416,8 @@ def all_tools(sitegen_command: str, sitegen_env: dict[str, str]) -> list[Tool]:
         Sitegen("sitegen", env=sitegen_env, launcher=shlex.split(sitegen_command)),
         Hugo("Hugo"),
         Eleventy("Eleventy"),
+        Pelican("Pelican"),
+        MkDocs("MkDocs"),
     ]
 
 
@@ -254,6 +428,3 @@ def by_topic(explainers: Iterable[ExplainerSpec]) -> dict[str, list[ExplainerSpe
         for topic in spec.topics:
             topics[topic].append(spec)
     return topics
-
-
-__all__ = ["Paths", "Tool", "all_tools", "by_topic", "slug_of"]

@@ -41,6 +41,8 @@ class Result:
     noop: list[float] = field(default_factory=list)
     edit: list[float] = field(default_factory=list)
     rss: list[int] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    """CPU seconds of the cold builds: steadier than wall time on a busy machine."""
     error: str = ""
 
     def median(self, kind: str) -> float | None:
@@ -134,8 +136,10 @@ def bench_tool(
             getattr(result, kind).append(sample.seconds)
             if kind == "cold":
                 result.rss.append(sample.peak_rss)
+                result.cpu.append(sample.cpu)
             log(f"  {tool.name} run {run + 1} {kind}: {sample.seconds:.2f} s, "
-                f"{sample.peak_rss / 2**20:.0f} MiB")  # fmt: skip
+                f"CPU {sample.cpu:.2f} s, {sample.peak_rss / 2**20:.0f} MiB, "
+                f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     return result
 
 
@@ -158,8 +162,8 @@ def ratio(value: float | None, hugo: float | None) -> str:
 def detail_table(results: dict[tuple[str, int], Result], names: list[str], sizes: list[int]) -> str:
     """One row per tool and size: the four medians, each with its ratio to Hugo's."""
     lines = [
-        "| tool | N | cold build | nothing changed | one edit | peak RSS (cold) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| tool | N | cold build | nothing changed | one edit | peak RSS (cold) | CPU (cold) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for size in sizes:
         hugo = results.get(("Hugo", size))
@@ -168,10 +172,10 @@ def detail_table(results: dict[tuple[str, int], Result], names: list[str], sizes
             if result is None:
                 continue
             if result.error:
-                lines.append(f"| {name} | {size:,} | failed | | | |")
+                lines.append(f"| {name} | {size:,} | failed | | | | |")
                 continue
             cells = []
-            for kind in ("cold", "noop", "edit", "rss"):
+            for kind in ("cold", "noop", "edit", "rss", "cpu"):
                 value = result.median(kind)
                 base = hugo.median(kind) if hugo and not hugo.error else None
                 shown = mebibytes(value) if kind == "rss" else seconds(value)
@@ -220,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     versions = {tool.name: tool.version() for tool in tools}
     results: dict[tuple[str, int], Result] = {}
     for size in args.sizes:
-        log(f"N = {size:,}: generating the corpus ...")
+        log(f"N = {size:,}: generating the corpus (load {os.getloadavg()[0]:.1f}) ...")
         spec = corpus.generate(size)
         for tool in tools:
             if size > SLOW_PEERS_LIMIT and tool.name not in FAST_TOOLS and not args.all_peers:

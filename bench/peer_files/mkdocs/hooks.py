@@ -1,0 +1,26 @@
+"""MkDocs' side of the benchmark: a filter for inline Markdown in front-matter fields, and the
+actors' names for the explainer template."""
+
+import json
+import re
+from pathlib import Path
+
+import markdown
+
+PEOPLE = json.loads((Path(__file__).parent / "people.json").read_text(encoding="utf-8"))
+
+
+def inline(text):
+    html = markdown.markdown(str(text))
+    return html[3:-4] if html.startswith("<p>") and html.endswith("</p>") else html
+
+
+def slug(text):
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+
+
+def on_env(env, config, files):
+    env.filters["mdi"] = inline
+    env.filters["slug"] = slug
+    env.globals["people"] = PEOPLE
+    return env
