@@ -5,20 +5,25 @@ rebuild (one explainer's text changed), repeated --runs times, each with the pea
 of the whole process tree; medians, each with its ratio to Hugo. Sources and output live on a
 RAM disk (/dev/shm) so the disk is not what is measured.
 
-    python bench/run.py [--sizes 100,1000,10000] [--tools sitegen,Hugo] [--runs 3]
-                        [--sitegen "python -m sitegen"] [--markdown docs/bench-table.md]
+    python bench/run.py [--sizes 100,1000,10000] [--tools sitegen,Hugo] [--runs 3] [--cold-only]
+                        [--sitegen "python -m sitegen"] [--json out.json] [--markdown out.md]
+    python bench/run.py --report a.json b.json [--markdown out.md]
+
+Every finished tool and size is saved at once to --json, so that long runs can be split (the
+small sizes with every peer, 100,000 with sitegen and Hugo) and their tables merged by --report.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
 import statistics
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import corpus
@@ -29,6 +34,9 @@ DEFAULT_SIZES = (100, 1000, 10000, 100000)
 SLOW_PEERS_LIMIT = 10000
 """Above this size only sitegen and Hugo run unless --all-peers: the others take many minutes."""
 FAST_TOOLS = ("sitegen", "Hugo")
+COLD = (("cold", False),)
+WARM = (("noop", True), ("edit", True))
+"""The steps of a run: (name, whether it is a rebuild)."""
 NONE = "\N{EN DASH}"
 TIMES = "\N{MULTIPLICATION SIGN}"
 
@@ -64,6 +72,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--markdown", type=Path, help="also write the tables here")
     parser.add_argument("--all-peers", action="store_true", help="run every peer at 100,000 too")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per build")
+    parser.add_argument("--cold-only", action="store_true", help="skip the two rebuilds")
+    parser.add_argument("--json", type=Path, help="save the results here as they come")
+    parser.add_argument("--report", type=Path, nargs="+", help="only tabulate saved results")
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(size) for size in args.sizes.split(",")]
@@ -124,7 +135,11 @@ def bench_tool(
     result = Result()
     for run in range(args.runs):
         clean(tool, paths)
-        steps = (("cold", False), ("noop", True), ("edit", True))
+        steps = (
+            (("cold", False),)
+            if args.cold_only
+            else (("cold", False), ("noop", True), ("edit", True))
+        )
         for kind, rebuild in steps:
             if kind == "edit":
                 edit(target, run)
@@ -216,13 +231,54 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu}), {memory:.0f} GiB RAM, {platform.platform()}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
+Results = dict[tuple[str, int], Result]
+
+
+def save(path: Path, results: Results, versions: dict[str, str], runs: int) -> None:
+    rows = [{"tool": t, "size": n, **asdict(r)} for (t, n), r in results.items()]
+    data = {"machine": machine(), "runs": runs, "versions": versions, "results": rows}
+    path.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load(paths: Sequence[Path]) -> tuple[Results, dict[str, str], str]:
+    """Saved results merged in order (a later file wins for the same tool and size)."""
+    results: Results = {}
+    versions: dict[str, str] = {}
+    notes = []
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        versions.update(data["versions"])
+        notes.append(f"{path.name}: medians of {data['runs']} runs")
+        for row in data["results"]:
+            key = (row.pop("tool"), row.pop("size"))
+            results[key] = Result(**row)
+    return results, versions, "; ".join(notes)
+
+
+def report(results: Results, versions: dict[str, str], note: str) -> str:
+    order = [tool.name for tool in peers.all_tools("sitegen", {})]
+    names = [name for name in order if any(key[0] == name for key in results)]
+    sizes = sorted({size for _, size in results})
+    return "\n".join(
+        [
+            f"Machine: {machine()}. {note}; ratios are to Hugo.",
+            "",
+            "Versions: " + ", ".join(f"{name} {versions[name]}" for name in names) + ".",
+            "",
+            summary_table(results, names, sizes),
+            "",
+            detail_table(results, names, sizes),
+            "",
+        ]
+    )
+
+
+def measure_all(args: argparse.Namespace) -> tuple[Results, dict[str, str]]:
     tools = selected_tools(args)
     for tool in tools:
         tool.install()
     versions = {tool.name: tool.version() for tool in tools}
-    results: dict[tuple[str, int], Result] = {}
+    results: Results = {}
     for size in args.sizes:
         log(f"N = {size:,}: generating the corpus (load {os.getloadavg()[0]:.1f}) ...")
         spec = corpus.generate(size)
@@ -232,22 +288,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             log(f" {tool.name} {versions[tool.name]}")
             root = args.work / f"n{size}" / tool.name.lower()
             results[(tool.name, size)] = bench_tool(tool, spec, root, args)
-    names = [tool.name for tool in tools]
-    report = "\n".join(
-        [
-            f"Machine: {machine()}. Medians of {args.runs} runs; ratios are to Hugo.",
-            "",
-            "Versions: " + ", ".join(f"{name} {versions[name]}" for name in names) + ".",
-            "",
-            summary_table(results, names, args.sizes),
-            "",
-            detail_table(results, names, args.sizes),
-            "",
-        ]
-    )
-    print(report)
+            if args.json:
+                save(args.json, results, versions, args.runs)
+    return results, versions
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.report:
+        results, versions, note = load(args.report)
+    else:
+        results, versions = measure_all(args)
+        note = f"Medians of {args.runs} runs"
+    text = report(results, versions, note)
+    print(text)
     if args.markdown:
-        args.markdown.write_text(report, encoding="utf-8")
+        args.markdown.write_text(text, encoding="utf-8")
     failures = [f"{name} at {size:,}: {r.error}" for (name, size), r in results.items() if r.error]
     for failure in failures:
         log(f"FAILED {failure}")
