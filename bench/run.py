@@ -138,12 +138,7 @@ def bench_tool(
     result = Result()
     for run in range(args.runs):
         clean(tool, paths)
-        steps = (
-            (("cold", False),)
-            if args.cold_only
-            else (("cold", False), ("noop", True), ("edit", True))
-        )
-        for kind, rebuild in steps:
+        for kind, rebuild in COLD if args.cold_only else COLD + WARM:
             if kind == "edit":
                 edit(target, run)
             sample = build(tool, paths, args.timeout, rebuild=rebuild)
