@@ -253,7 +253,10 @@ def load(paths: Sequence[Path]) -> tuple[Results, dict[str, str], str]:
     versions: dict[str, str] = {}
     notes = []
     for path in paths:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            sys.exit(f"cannot read results from {path}: {err}")
         versions.update(data["versions"])
         notes.append(f"{path.name}: medians of {data['runs']} runs")
         for row in data["results"]:
