@@ -411,9 +411,10 @@ def write_sitegen(corpus: Corpus, root: Path) -> Path:
     (root / "content" / "actors").mkdir(parents=True, exist_ok=True)
     (root / "content" / "pages").mkdir(parents=True, exist_ok=True)
     explainers.mkdir(parents=True, exist_ok=True)
+    # No peer draws a share picture per explainer, so sitegen does not either (same work).
     (root / "sitegen.yaml").write_text(
         "title: Benchmark explainers\ndescription: A generated corpus.\n"
-        "base_url: https://example.org/news/\n",
+        "base_url: https://example.org/news/\nshare_images: false\n",
         encoding="utf-8",
     )
     (root / "content" / "pages" / "about.md").write_text(
