@@ -32,6 +32,8 @@ class Sample:
     """User plus system seconds of the command and every descendant it waited for."""
     returncode: int
     stderr: str
+    timed_out: bool = False
+    """True when the command ran past its time limit and was killed."""
 
 
 def _parent(pid: int) -> int | None:
@@ -103,7 +105,8 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: floa
         message = stderr.read().decode("utf-8", "replace")
     # ru_maxrss (KiB) covers the largest process, even one that lived between two samples.
     cpu = usage.ru_utime + usage.ru_stime
-    return Sample(seconds, max(peak[0], usage.ru_maxrss * 1024), cpu, process.returncode, message)
+    rss = max(peak[0], usage.ru_maxrss * 1024)
+    return Sample(seconds, rss, cpu, process.returncode, message, timed_out=seconds > timeout)
 
 
 def _sample(

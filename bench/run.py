@@ -142,6 +142,13 @@ def bench_tool(
             if kind == "edit":
                 edit(target, run)
             sample = build(tool, paths, args.timeout, rebuild=rebuild)
+            if sample.timed_out:
+                result.error = (
+                    f"{kind} build killed after {args.timeout:.0f} s (--timeout), "
+                    f"{sample.cpu:.0f} s CPU, peak RSS {mebibytes(sample.peak_rss)} so far"
+                )
+                log(f"  {tool.name} FAILED: {result.error}")
+                return result
             if sample.returncode != 0:
                 result.error = f"{kind} build exit {sample.returncode}: {sample.stderr.strip()}"
                 log(f"  {tool.name} FAILED: {result.error[:2000]}")
