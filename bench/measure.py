@@ -10,6 +10,7 @@ small read per live descendant, so it barely competes with the build for the CPU
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -90,7 +91,12 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: floa
     with stderr_path.open("w+b") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=cwd, env=dict(env), stdout=subprocess.DEVNULL, stderr=stderr
+            command,
+            cwd=cwd,
+            env=dict(env),
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,  # its own process group, so a timeout kills its workers too
         )
         peak = [0]
         done = threading.Event()
@@ -112,9 +118,10 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: floa
 def _sample(
     process: subprocess.Popen[bytes], peak: list[int], done: threading.Event, deadline: float
 ) -> None:
-    """Record the tree's largest total RSS in `peak[0]`; kill the command past its deadline."""
+    """Record the tree's largest total RSS in `peak[0]`; past the deadline, kill its group."""
     sampler = TreeSampler(process.pid)
     while not done.wait(INTERVAL):
         peak[0] = max(peak[0], sampler.total_rss())
         if time.perf_counter() > deadline:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+            return
