@@ -1,0 +1,5 @@
+module.exports = {
+  tags: ["posts"],
+  layout: "explainer.njk",
+  permalink: (data) => `/${data.page.fileSlug}/`,
+};
