@@ -1,0 +1,404 @@
+"""The preview's rebuild engine: after an edit, redo only the work the edit invalidated.
+
+It runs the same stages as `sitegen build` and keeps what each produced between runs:
+
+- load: a change to files it already knows re-reads just those files; anything else (a new,
+  deleted or renamed file, a template) walks the site again;
+- parse: each content file's source record is kept, keyed by its bytes and the settings;
+- assemble: explainers whose source and site-wide tables are unchanged are reused
+  (`AssemblyMemo`), so only changed Markdown is rendered again;
+- render: every page remembers its job, the templates it uses and what it read of the `site`
+  object; it is rendered again only when one of those differs;
+- write: only outputs whose bytes changed are written, vanished outputs are deleted, and a static
+  file is copied only when it changed.
+
+The invariant that matters most: after any sequence of edits the output folder holds exactly
+what a fresh full build would write, byte for byte (tests/serve/test_incremental.py checks it).
+Nothing in the build core imports this module.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from sitegen import __version__
+from sitegen.assemble import AssemblyMemo, assemble
+from sitegen.build import ParsedSource, parse_file, sources_of
+from sitegen.config import CONFIG_NAME, parse_config, zone_of
+from sitegen.diagnostics import Diagnostic, Report
+from sitegen.load import SiteFiles, load_site
+from sitegen.markdown import MarkdownRenderer
+from sitegen.model import Site, SiteConfig
+from sitegen.render import FEED_SIZE, _Renderer, make_environment, page_jobs, sitemap_entries
+from sitegen.urls import BaseUrl
+
+
+@dataclass(slots=True)
+class Rebuild:
+    """What one rebuild did: its problems, and on success which outputs it changed."""
+
+    report: Report
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    rendered: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.has_errors
+
+
+class Loader:
+    """The load stage, re-reading only the files an edit touched when that is safe."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.files: SiteFiles | None = None
+        self.problems: list[Diagnostic] = []
+        self._plain = False
+        """True when no content file is reached through a symlink: then a file's bytes change
+        only through an event on that very file."""
+
+    def load(self, changed: Collection[Path] | None) -> tuple[SiteFiles, list[Diagnostic]]:
+        """The site's files; `changed` (absolute paths) lists what changed, None for "unknown"."""
+        quick = self._reread(changed) if changed is not None else None
+        if quick is not None:
+            self.files = quick
+            return quick, self.problems
+        files, problems = load_site(self.root)
+        self.files, self.problems = files, problems
+        self._plain = all(
+            os.path.realpath(self.root / file.path) == str(self.root / file.path)
+            for file in files.content
+        )
+        return files, problems
+
+    def _reread(self, changed: Collection[Path]) -> SiteFiles | None:
+        """The known files with the changed ones re-read; None when a full walk is needed."""
+        files = self.files
+        if files is None or not self._plain:
+            return None
+        index = {file.path: number for number, file in enumerate(files.content)}
+        static_sources = set(files.static.values())
+        content = list(files.content)
+        config = files.config
+        for path in changed:
+            rel = _relative(path, self.root)
+            if not path.is_file() or path.is_symlink():
+                return None
+            if rel in index:
+                content[index[rel]] = replace(content[index[rel]], raw=path.read_bytes())
+            elif rel == CONFIG_NAME and config is not None:
+                config = path.read_bytes()
+            elif path not in static_sources:
+                return None
+        return replace(files, config=config, content=tuple(content))
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+class Parser:
+    """The parse stage with each file's record kept for as long as its bytes and settings."""
+
+    def __init__(self, drafts: bool) -> None:
+        self.drafts = drafts
+        self._settings: SiteConfig | None = None
+        self._done: dict[str, tuple[bytes, ParsedSource | None, list[Diagnostic]]] = {}
+
+    def parse(self, files: SiteFiles, config: SiteConfig, report: Report) -> list[ParsedSource]:
+        if config != self._settings:
+            self._settings, self._done = config, {}
+        zone = zone_of(config)
+        done: dict[str, tuple[bytes, ParsedSource | None, list[Diagnostic]]] = {}
+        for file in files.content:
+            key = f"{file.kind.value}:{file.path}"
+            kept = self._done.get(key)
+            if kept is None or kept[0] != file.raw:
+                source, problems = parse_file(file, config, zone, self.drafts)
+                kept = (file.raw, source, problems)
+            done[key] = kept
+            report.extend(kept[2])
+        self._done = done
+        return [source for _raw, source, _problems in done.values() if source is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """One rendered output and everything its bytes were made from."""
+
+    inputs: object
+    template: str
+    reads: dict[tuple[Any, ...], Any]
+    data: bytes
+
+
+class _SiteReads:
+    """Stands in for the `site` object in templates and notes what a page reads of it, so that
+    an edit re-renders only pages that read something it changed."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self.reads: dict[tuple[Any, ...], Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._site, name)
+        if not callable(value):
+            self.reads[(name,)] = value
+            return value
+
+        def call(*args: Any) -> Any:
+            result = value(*args)
+            self.reads[(name, *args)] = result
+            return result
+
+        return call
+
+
+def read_again(site: Site, key: tuple[Any, ...]) -> Any:
+    """What a noted read gives on `site`."""
+    value = getattr(site, key[0])
+    return value(*key[1:]) if callable(value) else value
+
+
+class PageRenderer:
+    """The render stage, re-rendering only outputs whose inputs changed."""
+
+    def __init__(self) -> None:
+        self._templates: dict[str, str] | None = None
+        self._env: jinja2.Environment | None = None
+        self._uses: dict[str, frozenset[str]] = {}
+        self._settings: tuple[object, ...] | None = None
+        self.pages: dict[str, _Page] = {}
+
+    def render(
+        self, site: Site, files: SiteFiles
+    ) -> tuple[dict[str, _Page], list[Diagnostic], int]:
+        """Every non-static output of the site, the template problems, how many were rendered.
+
+        Nothing is kept until `commit`, so a failed build leaves the last good state.
+        """
+        stale_templates = self._use_templates(files.templates)
+        settings = (site.config, site.version)
+        everything = settings != self._settings
+        env = self._env
+        assert env is not None
+        renderer = _Renderer(env, files.template_paths)
+        compare = _ReadComparer(site)
+        pages: dict[str, _Page] = {}
+        rendered = 0
+        for path, template, inputs, run in self._jobs(site, renderer):
+            old = self.pages.get(path)
+            if (
+                old is None
+                or everything
+                or template in stale_templates
+                or old.template != template
+                or old.inputs != inputs
+                or compare.any_changed(old.reads)
+            ):
+                reads = _SiteReads(site)
+                env.globals["site"] = reads
+                output = run()
+                rendered += 1
+                if output is None:
+                    continue
+                old = _Page(inputs, template, reads.reads, output)
+            pages[path] = old
+        env.globals["site"] = site
+        return pages, renderer.problems, rendered
+
+    def commit(self, site: Site, pages: dict[str, _Page]) -> None:
+        self.pages = pages
+        self._settings = (site.config, site.version)
+
+    def _use_templates(self, templates: dict[str, str]) -> set[str]:
+        """Adopt the current templates; returns the top-level names whose output may change."""
+        if templates == self._templates and self._env is not None:
+            return set()
+        old = self._templates or {}
+        changed = {name for name in {*old, *templates} if old.get(name) != templates.get(name)}
+        self._templates = dict(templates)
+        self._env = make_environment(templates)
+        self._uses = {name: _closure(self._env, name) for name in templates}
+        return {name for name, uses in self._uses.items() if uses & changed} | changed
+
+    def _jobs(
+        self, site: Site, renderer: _Renderer
+    ) -> Iterable[tuple[str, str, object, Callable[[], bytes | None]]]:
+        """(output path, template, inputs, render) for every page, the feed, sitemap, robots."""
+        env = self._env
+        assert env is not None
+        base = site.config.base_url
+        env.globals.update(
+            site=site,
+            link=base.link,
+            absolute=site.absolute,
+            asset=lambda path: base.link(f"static/{path}"),
+        )
+
+        def data(output: Any) -> bytes | None:
+            return None if output is None else output.data
+
+        for job in page_jobs(site):
+            yield job.path, job.template, job, lambda job=job: data(renderer.page(job))
+        plain: list[tuple[str, dict[str, Any]]] = [
+            ("feed.xml", {"entries": site.explainers[:FEED_SIZE]}),
+            ("sitemap.xml", {"pages": list(sitemap_entries(site))}),
+            ("robots.txt", {}),
+        ]
+        for name, variables in plain:
+            yield (
+                name,
+                name,
+                variables,
+                lambda name=name, variables=variables: data(
+                    renderer.plain(name, name, **variables)
+                ),
+            )
+
+
+class _ReadComparer:
+    """Whether noted reads give something else on the new site, each read evaluated once."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._verdicts: dict[tuple[Any, ...], bool] = {}
+
+    def any_changed(self, reads: dict[tuple[Any, ...], Any]) -> bool:
+        for key, old in reads.items():
+            verdict = self._verdicts.get(key)
+            if verdict is None:
+                new = read_again(self.site, key)
+                verdict = self._verdicts[key] = not (new is old or new == old)
+            if verdict:
+                return True
+        return False
+
+
+def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """The templates `name` extends or includes, itself included; every template when a name is
+    computed at render time and cannot be known."""
+    loader = env.loader
+    assert loader is not None
+    found: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            source = loader.get_source(env, current)[0]
+            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
+        except jinja2.TemplateError:
+            continue
+        if None in referenced:
+            return frozenset(loader.list_templates())
+        pending.extend(str(ref) for ref in referenced)
+    return frozenset(found)
+
+
+class OutputFolder:
+    """The preview's output folder, written file by file: only changed bytes touch the disk."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self._data: dict[str, bytes] = {}
+        self._static: dict[str, tuple[Path, int, int]] = {}
+
+    def update(
+        self, data: dict[str, bytes], static: dict[str, Path], touched: Collection[Path]
+    ) -> tuple[list[str], list[str]]:
+        """Make the folder hold `data` and copies of `static`; returns (written, deleted)."""
+        written = [path for path, bytes_ in data.items() if self._data.get(path) != bytes_]
+        for path in written:
+            self._write(path, data[path])
+        static_now: dict[str, tuple[Path, int, int]] = {}
+        for path, source in static.items():
+            info = source.stat()
+            signature = (source, info.st_size, info.st_mtime_ns)
+            if self._static.get(path) != signature or source in touched:
+                self._write(path, source.read_bytes())
+                written.append(path)
+            static_now[path] = signature
+        deleted = sorted({*self._data, *self._static} - {*data, *static})
+        for path in deleted:
+            self._delete(path)
+        self._data, self._static = dict(data), static_now
+        return written, deleted
+
+    def _write(self, path: str, data: bytes) -> None:
+        """Write through a temporary file, so the server never sends a half-written page."""
+        target = self.out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+
+    def _delete(self, path: str) -> None:
+        target = self.out / path
+        target.unlink(missing_ok=True)
+        folder = target.parent
+        while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+class Incremental:
+    """Rebuilds a site into a preview folder, reusing all the work an edit did not invalidate.
+
+    `origin` (`http://127.0.0.1:8000`) replaces the origin of the configured `base_url` and
+    keeps its path, so sub-path links are exercised on the local server too.
+    """
+
+    def __init__(self, root: Path, out: Path, origin: str, *, drafts: bool = False) -> None:
+        self.root = root.resolve()
+        self.origin = origin
+        self.loader = Loader(self.root)
+        self.parser = Parser(drafts)
+        self.memo = AssemblyMemo()
+        self.renderer = PageRenderer()
+        self.output = OutputFolder(out)
+        self.base_url: BaseUrl | None = None
+        """The preview's base URL after the last rebuild that read the settings."""
+
+    def rebuild(self, changed: Collection[Path] | None = None) -> Rebuild:
+        """Bring the output up to date after `changed` (absolute paths; None: anything)."""
+        started = time.perf_counter()
+        report = Report()
+        files, problems = self.loader.load(changed)
+        report.extend(problems)
+        config, problems = parse_config(files.config)
+        report.extend(problems)
+        config = replace(config, base_url=BaseUrl(self.origin, config.base_url.path))
+        self.base_url = config.base_url
+        sources = sources_of(self.parser.parse(files, config, report))
+        renderer = MarkdownRenderer(allow_html=config.allow_html)
+        site, problems = assemble(config, sources, renderer, __version__, self.memo)
+        report.extend(problems)
+        result = Rebuild(report)
+        if not report.has_errors:
+            pages, problems, result.rendered = self.renderer.render(site, files)
+            report.extend(problems)
+            if not report.has_errors:
+                self.renderer.commit(site, pages)
+                result.written, result.deleted = self.output.update(
+                    {path: page.data for path, page in pages.items()},
+                    files.static,
+                    changed or (),
+                )
+        result.seconds = time.perf_counter() - started
+        return result
