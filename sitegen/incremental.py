@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.meta
+from markupsafe import escape
 
-from sitegen import __version__
+from sitegen import __version__, metadata
 from sitegen.assemble import AssemblyMemo, assemble
 from sitegen.build import ParsedSource, parse_file, sources_of
 from sitegen.config import CONFIG_NAME, parse_config, zone_of
@@ -37,7 +39,14 @@ from sitegen.diagnostics import Diagnostic, Report
 from sitegen.load import SiteFiles, load_site
 from sitegen.markdown import MarkdownRenderer
 from sitegen.model import Site, SiteConfig
-from sitegen.render import FEED_SIZE, _Renderer, make_environment, page_jobs, sitemap_entries
+from sitegen.render import (
+    FEED_SIZE,
+    Output,
+    _Renderer,
+    make_environment,
+    page_jobs,
+    sitemap_entries,
+)
 from sitegen.urls import BaseUrl
 
 
@@ -48,7 +57,8 @@ class Rebuild:
     report: Report
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
-    rendered: int = 0
+    rendered: list[str] = field(default_factory=list)
+    """Outputs rendered again (the others were unchanged and kept)."""
     seconds: float = 0.0
 
     @property
@@ -135,42 +145,156 @@ class Parser:
         return [source for _raw, source, _problems in done.values() if source is not None]
 
 
+_LEAVES = (str, int, float, bool, bytes, date, type(None), dict)
+"""Values a template read takes as they are; a dict is handed on whole so that template tests
+such as `is mapping` see the real thing."""
+
+Reads = dict[tuple[Any, ...], Any]
+"""What one output read while it was rendered: (root, step, step...) -> the value it got."""
+
+
+class Traced:
+    """Stands in for a value that templates read (the `site` object, a page's variables, and
+    what is reached through them) and notes each read as a path of steps and the value it gave,
+    so that an edit re-renders only the pages that read something the edit changed.
+
+    Following an attribute, an index or a call gives another stand-in; asking for the truth,
+    the length, the text or the items of a value notes it and hands the real value on.
+    """
+
+    __slots__ = ("_t_key", "_t_reads", "_t_value")
+
+    def __init__(self, value: Any, key: tuple[Any, ...], reads: Reads) -> None:
+        self._t_value = value
+        self._t_key = key
+        self._t_reads = reads
+
+    def _t_next(self, step: tuple[Any, ...], value: Any) -> Any:
+        try:
+            hash(step)
+        except TypeError:
+            self._t_reads[(_NEVER,)] = None
+            return value
+        return traced(value, (*self._t_key, step), self._t_reads)
+
+    def _t_note(self, step: tuple[Any, ...], value: Any) -> Any:
+        self._t_reads[(*self._t_key, step)] = value
+        return value
+
+    def _t_whole(self) -> Any:
+        return self._t_note(("whole",), self._t_value)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._t_next(("attr", name), getattr(self._t_value, name))
+
+    def __getitem__(self, index: Any) -> Any:
+        step = (
+            ("slice", index.start, index.stop, index.step)
+            if isinstance(index, slice)
+            else ("item", index)
+        )
+        return self._t_next(step, self._t_value[index])
+
+    def __call__(self, *args: Any) -> Any:
+        return self._t_next(("call", *args), self._t_value(*args))
+
+    def __bool__(self) -> bool:
+        return bool(self._t_note(("bool",), bool(self._t_value)))
+
+    def __len__(self) -> int:
+        return int(self._t_note(("len",), len(self._t_value)))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._t_whole())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._t_whole()
+
+    def __str__(self) -> str:
+        return str(self._t_whole())
+
+    def __html__(self) -> str:
+        return str(escape(self._t_whole()))
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._t_whole() == other)
+
+    def __hash__(self) -> int:
+        return hash(self._t_whole())
+
+
+_NEVER = "(a read that cannot be repeated)"
+
+
+def traced(value: Any, key: tuple[Any, ...], reads: Reads) -> Any:
+    """`value` itself when it is a leaf (noted as read), else a stand-in for it."""
+    if isinstance(value, _LEAVES):
+        reads[(*key, ("whole",))] = value
+        return value
+    return Traced(value, key, reads)
+
+
+def read_again(roots: dict[str, Any], key: tuple[Any, ...]) -> Any:
+    """What a noted read gives now, from `roots` (`site` and the page's variables)."""
+    if key[0] not in roots:
+        return _NEVER
+    value = roots[key[0]]
+    for step in key[1:]:
+        kind = step[0]
+        if kind == "attr":
+            value = getattr(value, step[1])
+        elif kind == "item":
+            value = value[step[1]]
+        elif kind == "slice":
+            value = value[slice(*step[1:])]
+        elif kind == "call":
+            value = value(*step[1:])
+        elif kind == "bool":
+            value = bool(value)
+        elif kind == "len":
+            value = len(value)
+    return value
+
+
+def untraced(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A template global that gets real values: a stand-in argument counts as read whole,
+    except the site itself: the helpers (`link`, `absolute`, the metadata functions) read only
+    its settings, and a change of settings renders every page again anyway."""
+
+    def real(value: Any) -> Any:
+        if not isinstance(value, Traced):
+            return value
+        return value._t_value if value._t_key == ("site",) else value._t_whole()
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*map(real, args), **{name: real(v) for name, v in kwargs.items()})
+
+    return call
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One output to render: what it is made from, and how to render it from its variables."""
+
+    path: str
+    fixed: tuple[object, ...]
+    """The template and every other input that is not a variable, compared as a whole."""
+    variables: dict[str, Any]
+    run: Callable[[dict[str, Any]], bytes | None]
+
+    @property
+    def template(self) -> str:
+        return str(self.fixed[0])
+
+
 @dataclass(frozen=True, slots=True)
 class _Page:
     """One rendered output and everything its bytes were made from."""
 
-    inputs: object
-    template: str
-    reads: dict[tuple[Any, ...], Any]
+    fixed: tuple[object, ...]
+    variables: dict[str, Any]
+    reads: Reads
     data: bytes
-
-
-class _SiteReads:
-    """Stands in for the `site` object in templates and notes what a page reads of it, so that
-    an edit re-renders only pages that read something it changed."""
-
-    def __init__(self, site: Site) -> None:
-        self._site = site
-        self.reads: dict[tuple[Any, ...], Any] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._site, name)
-        if not callable(value):
-            self.reads[(name,)] = value
-            return value
-
-        def call(*args: Any) -> Any:
-            result = value(*args)
-            self.reads[(name, *args)] = result
-            return result
-
-        return call
-
-
-def read_again(site: Site, key: tuple[Any, ...]) -> Any:
-    """What a noted read gives on `site`."""
-    value = getattr(site, key[0])
-    return value(*key[1:]) if callable(value) else value
 
 
 class PageRenderer:
@@ -179,45 +303,37 @@ class PageRenderer:
     def __init__(self) -> None:
         self._templates: dict[str, str] | None = None
         self._env: jinja2.Environment | None = None
-        self._uses: dict[str, frozenset[str]] = {}
         self._settings: tuple[object, ...] | None = None
         self.pages: dict[str, _Page] = {}
 
     def render(
         self, site: Site, files: SiteFiles
-    ) -> tuple[dict[str, _Page], list[Diagnostic], int]:
-        """Every non-static output of the site, the template problems, how many were rendered.
-
-        Nothing is kept until `commit`, so a failed build leaves the last good state.
-        """
-        stale_templates = self._use_templates(files.templates)
-        settings = (site.config, site.version)
-        everything = settings != self._settings
-        env = self._env
-        assert env is not None
-        renderer = _Renderer(env, files.template_paths)
-        compare = _ReadComparer(site)
+    ) -> tuple[dict[str, _Page], list[Diagnostic], list[str]]:
+        """Every non-static output of the site, the template problems, and which outputs were
+        rendered again. Nothing is kept until `commit`, so a failed build keeps the last good
+        state."""
+        stale = self._use_templates(files.templates)
+        everything = (site.config, site.version) != self._settings
+        renderer = _Renderer(self._environment(site), files.template_paths)
+        site_reads = _SiteReads(site)
         pages: dict[str, _Page] = {}
-        rendered = 0
-        for path, template, inputs, run in self._jobs(site, renderer):
-            old = self.pages.get(path)
-            if (
-                old is None
-                or everything
-                or template in stale_templates
-                or old.template != template
-                or old.inputs != inputs
-                or compare.any_changed(old.reads)
-            ):
-                reads = _SiteReads(site)
-                env.globals["site"] = reads
-                output = run()
-                rendered += 1
+        rendered: list[str] = []
+        for job in self._jobs(site, renderer):
+            old = self.pages.get(job.path)
+            if everything or job.template in stale or not _unchanged(old, job, site_reads):
+                reads: Reads = {}
+                variables = {
+                    name: traced(value, (name,), reads) for name, value in job.variables.items()
+                }
+                renderer.env.globals["site"] = Traced(site, ("site",), reads)
+                output = job.run(variables)
+                rendered.append(job.path)
                 if output is None:
                     continue
-                old = _Page(inputs, template, reads.reads, output)
-            pages[path] = old
-        env.globals["site"] = site
+                old = _Page(job.fixed, job.variables, reads, output)
+            assert old is not None
+            pages[job.path] = old
+        renderer.env.globals["site"] = site
         return pages, renderer.problems, rendered
 
     def commit(self, site: Site, pages: dict[str, _Page]) -> None:
@@ -231,61 +347,87 @@ class PageRenderer:
         old = self._templates or {}
         changed = {name for name in {*old, *templates} if old.get(name) != templates.get(name)}
         self._templates = dict(templates)
-        self._env = make_environment(templates)
-        self._uses = {name: _closure(self._env, name) for name in templates}
-        return {name for name, uses in self._uses.items() if uses & changed} | changed
+        env = self._env = make_environment(templates)
+        env.globals.update({name: untraced(env.globals[name]) for name in metadata.__all__})
+        uses = {name: _closure(env, name) for name in templates}
+        return {name for name, used in uses.items() if used & changed} | changed
 
-    def _jobs(
-        self, site: Site, renderer: _Renderer
-    ) -> Iterable[tuple[str, str, object, Callable[[], bytes | None]]]:
-        """(output path, template, inputs, render) for every page, the feed, sitemap, robots."""
+    def _environment(self, site: Site) -> jinja2.Environment:
+        """The environment, with the globals `render_site` gives templates for this site."""
         env = self._env
         assert env is not None
         base = site.config.base_url
         env.globals.update(
             site=site,
-            link=base.link,
-            absolute=site.absolute,
-            asset=lambda path: base.link(f"static/{path}"),
+            link=untraced(base.link),
+            absolute=untraced(site.absolute),
+            asset=untraced(lambda path: base.link(f"static/{path}")),
         )
+        return env
 
-        def data(output: Any) -> bytes | None:
+    def _jobs(self, site: Site, renderer: _Renderer) -> Iterator[_Job]:
+        """Every page, then the feed, the sitemap and robots.txt, as `render_site` orders them."""
+
+        def data(output: Output | None) -> bytes | None:
             return None if output is None else output.data
 
         for job in page_jobs(site):
-            yield job.path, job.template, job, lambda job=job: data(renderer.page(job))
+            fixed = (job.template, job.link, job.title, job.description, job.lang, job.dir)
+            yield _Job(
+                job.path,
+                fixed,
+                job.variables,
+                lambda variables, job=job: data(renderer.page(replace(job, variables=variables))),
+            )
         plain: list[tuple[str, dict[str, Any]]] = [
             ("feed.xml", {"entries": site.explainers[:FEED_SIZE]}),
             ("sitemap.xml", {"pages": list(sitemap_entries(site))}),
             ("robots.txt", {}),
         ]
         for name, variables in plain:
-            yield (
+            yield _Job(
                 name,
-                name,
+                (name,),
                 variables,
-                lambda name=name, variables=variables: data(
-                    renderer.plain(name, name, **variables)
-                ),
+                lambda given, name=name: data(renderer.plain(name, name, **given)),
             )
 
 
-class _ReadComparer:
-    """Whether noted reads give something else on the new site, each read evaluated once."""
+def _unchanged(old: _Page | None, job: _Job, site_reads: _SiteReads) -> bool:
+    """Whether rendering `job` again would give `old`'s bytes: same fixed inputs, and every
+    read gives what it gave (reads of a variable that is the very same object are skipped)."""
+    if old is None or old.fixed != job.fixed or old.variables.keys() != job.variables.keys():
+        return False
+    same = {name for name, value in job.variables.items() if value is old.variables[name]}
+    roots: dict[str, Any] | None = None
+    for key, value in old.reads.items():
+        root = key[0]
+        if root in same:
+            continue
+        if root == "site":
+            if site_reads.changed(key, value):
+                return False
+            continue
+        roots = roots or dict(job.variables)
+        now = read_again(roots, key)
+        if not (now is value or now == value):
+            return False
+    return True
+
+
+class _SiteReads:
+    """Whether reads of the `site` give something new; each read is repeated once a build."""
 
     def __init__(self, site: Site) -> None:
-        self.site = site
+        self.roots = {"site": site}
         self._verdicts: dict[tuple[Any, ...], bool] = {}
 
-    def any_changed(self, reads: dict[tuple[Any, ...], Any]) -> bool:
-        for key, old in reads.items():
-            verdict = self._verdicts.get(key)
-            if verdict is None:
-                new = read_again(self.site, key)
-                verdict = self._verdicts[key] = not (new is old or new == old)
-            if verdict:
-                return True
-        return False
+    def changed(self, key: tuple[Any, ...], old: Any) -> bool:
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            now = read_again(self.roots, key)
+            verdict = self._verdicts[key] = not (now is old or now == old)
+        return verdict
 
 
 def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:
