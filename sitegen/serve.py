@@ -52,7 +52,11 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 QUIET_SECONDS = 0.015
 """A burst of changes is over when no change came for this long (a `git checkout`, an editor's
 save-by-rename): short, because it is added to every edit-to-reload."""
-LONGEST_WAIT = 0.5
+BURST_QUIET_SECONDS = 0.1
+"""When changes kept coming during a rebuild, a burst is under way (a checkout, a script, a
+formatter run over every file): the next rebuild waits for this much quiet, so that the whole
+burst costs one or two rebuilds rather than one per gap."""
+LONGEST_WAIT = 2.0
 """A change is rebuilt at the latest this long after it, even while changes keep coming."""
 PROTOCOL = "http://livereload.com/protocols/official-7"
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
@@ -161,8 +165,9 @@ class Rebuilder:
     """Turns a stream of change notices into as few rebuilds as possible, on its own thread.
 
     A burst is gathered until it has been quiet for `QUIET_SECONDS`; changes that arrive while a
-    rebuild runs are gathered for the next one, which starts right after. Nothing is dropped:
-    every notice ends up in some rebuild that starts after it arrived.
+    rebuild runs are gathered for the next one, which starts once they have been quiet for
+    `BURST_QUIET_SECONDS`. Nothing is dropped: every notice ends up in a rebuild that starts
+    after it arrived.
     """
 
     def __init__(
@@ -178,6 +183,7 @@ class Rebuilder:
         self._last_notice = 0.0
         self._first_notice = 0.0
         self._stopping = False
+        self._in_burst = False
         self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
 
     def start(self) -> None:
@@ -214,12 +220,16 @@ class Rebuilder:
                 if self._stopping:
                     return
                 changed, self._pending, self._dirty = self._pending, set(), False
-            self._done(self._rebuild(changed), changed)
+            result = self._rebuild(changed)
+            with self._lock:
+                self._in_burst = self._dirty
+            self._done(result, changed)
 
     def _wait_for_quiet(self) -> None:
         while not self._stopping:
             now = time.monotonic()
-            quiet_at = self._last_notice + QUIET_SECONDS
+            quiet = BURST_QUIET_SECONDS if self._in_burst else QUIET_SECONDS
+            quiet_at = self._last_notice + quiet
             deadline = self._first_notice + LONGEST_WAIT
             if now >= quiet_at or now >= deadline:
                 return
