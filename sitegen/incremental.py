@@ -294,6 +294,9 @@ class _Page:
     fixed: tuple[object, ...]
     variables: dict[str, Any]
     reads: Reads
+    """What it read of its variables."""
+    site_reads: Reads
+    """What it read of the site (kept in the `_SiteIndex` too)."""
     data: bytes
 
 
@@ -304,6 +307,7 @@ class PageRenderer:
         self._templates: dict[str, str] | None = None
         self._env: jinja2.Environment | None = None
         self._settings: tuple[object, ...] | None = None
+        self._index = _SiteIndex()
         self.pages: dict[str, _Page] = {}
 
     def render(
@@ -314,29 +318,33 @@ class PageRenderer:
         state."""
         stale = self._use_templates(files.templates)
         everything = (site.config, site.version) != self._settings
+        stale_paths = set() if everything else self._index.stale_pages(site)
         renderer = _Renderer(self._environment(site), files.template_paths)
-        site_reads = _SiteReads(site)
         pages: dict[str, _Page] = {}
         rendered: list[str] = []
         for job in self._jobs(site, renderer):
             old = self.pages.get(job.path)
-            if everything or job.template in stale or not _unchanged(old, job, site_reads):
-                reads: Reads = {}
-                variables = {
-                    name: traced(value, (name,), reads) for name, value in job.variables.items()
-                }
-                renderer.env.globals["site"] = Traced(site, ("site",), reads)
-                output = job.run(variables)
+            kept = None
+            if not (everything or job.template in stale or job.path in stale_paths):
+                kept = _kept(old, job)
+            if kept is None:
                 rendered.append(job.path)
-                if output is None:
+                kept = _render(job, site, renderer.env)
+                if kept is None:
                     continue
-                old = _Page(job.fixed, job.variables, reads, output)
-            assert old is not None
-            pages[job.path] = old
+            pages[job.path] = kept
         renderer.env.globals["site"] = site
         return pages, renderer.problems, rendered
 
-    def commit(self, site: Site, pages: dict[str, _Page]) -> None:
+    def commit(self, site: Site, pages: dict[str, _Page], rendered: list[str]) -> None:
+        """Keep a successful render's pages as the state the next rebuild starts from."""
+        again = set(rendered)
+        for path, page in self.pages.items():
+            if path in again or path not in pages:
+                self._index.forget(path, page)
+        for path in rendered:
+            if path in pages:
+                self._index.note(path, pages[path])
         self.pages = pages
         self._settings = (site.config, site.version)
 
@@ -371,7 +379,8 @@ class PageRenderer:
         def data(output: Output | None) -> bytes | None:
             return None if output is None else output.data
 
-        for job in page_jobs(site):
+        jobs = list(page_jobs(site))
+        for job in jobs:
             fixed = (job.template, job.link, job.title, job.description, job.lang, job.dir)
             yield _Job(
                 job.path,
@@ -381,7 +390,7 @@ class PageRenderer:
             )
         plain: list[tuple[str, dict[str, Any]]] = [
             ("feed.xml", {"entries": site.explainers[:FEED_SIZE]}),
-            ("sitemap.xml", {"pages": list(sitemap_entries(site))}),
+            ("sitemap.xml", {"pages": list(sitemap_entries(site, jobs))}),
             ("robots.txt", {}),
         ]
         for name, variables in plain:
@@ -393,41 +402,68 @@ class PageRenderer:
             )
 
 
-def _unchanged(old: _Page | None, job: _Job, site_reads: _SiteReads) -> bool:
-    """Whether rendering `job` again would give `old`'s bytes: same fixed inputs, and every
-    read gives what it gave (reads of a variable that is the very same object are skipped)."""
+def _render(job: _Job, site: Site, env: jinja2.Environment) -> _Page | None:
+    """Render `job`, noting what it reads of the site and of its variables."""
+    reads: Reads = {}
+    variables = {name: traced(value, (name,), reads) for name, value in job.variables.items()}
+    env.globals["site"] = Traced(site, ("site",), reads)
+    output = job.run(variables)
+    if output is None:
+        return None
+    site_reads = {key: value for key, value in reads.items() if key[0] == "site"}
+    own_reads = {key: value for key, value in reads.items() if key[0] != "site"}
+    return _Page(job.fixed, job.variables, own_reads, site_reads, output)
+
+
+def _kept(old: _Page | None, job: _Job) -> _Page | None:
+    """`old` (with the job's variables) when rendering `job` again would give its bytes: same
+    fixed inputs and every read of the variables gives what it gave; reads of a variable that
+    is the very same object are not repeated. None when the job must be rendered."""
     if old is None or old.fixed != job.fixed or old.variables.keys() != job.variables.keys():
-        return False
+        return None
     same = {name for name, value in job.variables.items() if value is old.variables[name]}
-    roots: dict[str, Any] | None = None
+    if len(same) == len(job.variables):
+        return old
     for key, value in old.reads.items():
-        root = key[0]
-        if root in same:
-            continue
-        if root == "site":
-            if site_reads.changed(key, value):
-                return False
-            continue
-        roots = roots or dict(job.variables)
-        now = read_again(roots, key)
-        if not (now is value or now == value):
-            return False
-    return True
+        if key[0] not in same:
+            now = read_again(job.variables, key)
+            if not (now is value or now == value):
+                return None
+    return replace(old, variables=job.variables)
 
 
-class _SiteReads:
-    """Whether reads of the `site` give something new; each read is repeated once a build."""
+class _SiteIndex:
+    """Which outputs read each part of the site, and what it gave: after an edit each read is
+    repeated once, not once per page that made it.
 
-    def __init__(self, site: Site) -> None:
-        self.roots = {"site": site}
-        self._verdicts: dict[tuple[Any, ...], bool] = {}
+    Every reader of a part read the same value, because a change of it renders all of them
+    again."""
 
-    def changed(self, key: tuple[Any, ...], old: Any) -> bool:
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            now = read_again(self.roots, key)
-            verdict = self._verdicts[key] = not (now is old or now == old)
-        return verdict
+    def __init__(self) -> None:
+        self._readers: dict[tuple[Any, ...], set[str]] = {}
+        self._values: dict[tuple[Any, ...], Any] = {}
+
+    def stale_pages(self, site: Site) -> set[str]:
+        roots = {"site": site}
+        stale: set[str] = set()
+        for key, old in self._values.items():
+            now = read_again(roots, key)
+            if not (now is old or now == old):
+                stale |= self._readers[key]
+        return stale
+
+    def forget(self, path: str, page: _Page) -> None:
+        for key in page.site_reads:
+            readers = self._readers.get(key)
+            if readers is not None:
+                readers.discard(path)
+                if not readers:
+                    del self._readers[key], self._values[key]
+
+    def note(self, path: str, page: _Page) -> None:
+        for key, value in page.site_reads.items():
+            self._readers.setdefault(key, set()).add(path)
+            self._values[key] = value
 
 
 def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:
@@ -536,7 +572,7 @@ class Incremental:
             pages, problems, result.rendered = self.renderer.render(site, files)
             report.extend(problems)
             if not report.has_errors:
-                self.renderer.commit(site, pages)
+                self.renderer.commit(site, pages, result.rendered)
                 result.written, result.deleted = self.output.update(
                     {path: page.data for path, page in pages.items()},
                     files.static,

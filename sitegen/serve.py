@@ -17,6 +17,7 @@ the server and its path kept, so sub-path sites are previewed as they will be de
 from __future__ import annotations
 
 import errno
+import gc
 import html
 import ipaddress
 import json
@@ -221,6 +222,7 @@ class Rebuilder:
                     return
                 changed, self._pending, self._dirty = self._pending, set(), False
             result = self._rebuild(changed)
+            gc.freeze()  # what the rebuild keeps is long-lived: spare it the collector's scans
             with self._lock:
                 self._in_burst = self._dirty
             self._done(result, changed)
