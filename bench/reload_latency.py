@@ -78,3 +78,102 @@ It goes on for a while, so that parsing it costs something like a real explainer
         encoding="utf-8",
     )
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Preview:
+    """`sitegen serve` in a subprocess, started and waited for."""
+
+    def __init__(self, root: Path) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "serve", str(root), "--port", str(self.port)],
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if line.startswith("Serving "):
+                break
+        else:
+            raise SystemExit(f"the server did not start (exit {self.process.wait()})")
+
+    def stop(self) -> list[float]:
+        """Stop the server; returns the rebuild times it printed (the first build excluded)."""
+        self.process.terminate()
+        rest, _ = self.process.communicate(timeout=30)
+        lines = rest.splitlines()
+        return [float(line.split()[2]) for line in lines if line.startswith("rebuilt in")]
+
+
+async def _connect(port: int) -> WebSocketClientConnection:
+    connection = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+    hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+    await connection.write_message(json.dumps(hello))
+    answer = await connection.read_message()
+    assert answer is not None and json.loads(answer)["command"] == "hello"
+    return connection
+
+
+async def _time_edits(root: Path, port: int, count: int, edits: int) -> list[float]:
+    """Seconds from each write to the reload message it causes."""
+    connection = await _connect(port)
+    content = root / "content"
+    timings: list[float] = []
+    for edit in range(edits):
+        number = (edit * 7919) % count
+        started = time.perf_counter()
+        write_explainer(content, number, f"edit {edit}")
+        message = await asyncio.wait_for(connection.read_message(), timeout=60)
+        timings.append(time.perf_counter() - started)
+        assert message is not None and json.loads(message)["command"] == "reload"
+        await asyncio.sleep(0.3)  # let the server settle, as a writer's pause between saves
+    connection.close()
+    return timings
+
+
+def measure(count: int, edits: int, keep: bool) -> tuple[list[float], list[float]]:
+    folder = Path(tempfile.mkdtemp(prefix=f"sitegen-reload-{count}-", dir="/dev/shm"))
+    try:
+        started = time.perf_counter()
+        make_corpus(folder, count)
+        print(f"{count} explainers: corpus written in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        preview = Preview(folder)
+        print(f"  server up (first build included) in {time.perf_counter() - started:.1f} s")
+        try:
+            timings = asyncio.run(_time_edits(folder, preview.port, count, edits + 1))[1:]
+        finally:
+            rebuilds = preview.stop()
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    return timings, rebuilds[-len(timings) :]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--edits", type=int, default=20, help="timed edits per size")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpus")
+    args = parser.parse_args()
+    for count in args.sizes:
+        timings, rebuilds = measure(count, args.edits, args.keep)
+        print(
+            f"  edit-to-reload over {len(timings)} edits: median "
+            f"{statistics.median(timings) * 1000:.0f} ms, best {min(timings) * 1000:.0f} ms, "
+            f"worst {max(timings) * 1000:.0f} ms; the server's rebuild alone: median "
+            f"{statistics.median(rebuilds) * 1000:.0f} ms; load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+
+
+if __name__ == "__main__":
+    main()
