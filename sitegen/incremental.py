@@ -506,11 +506,14 @@ class OutputFolder:
             self._write(path, data[path])
         static_now: dict[str, tuple[Path, int, int]] = {}
         for path, source in static.items():
-            info = source.stat()
-            signature = (source, info.st_size, info.st_mtime_ns)
-            if self._static.get(path) != signature or source in touched:
-                self._write(path, source.read_bytes())
-                written.append(path)
+            try:
+                info = source.stat()
+                signature = (source, info.st_size, info.st_mtime_ns)
+                if self._static.get(path) != signature or source in touched:
+                    self._write(path, source.read_bytes())
+                    written.append(path)
+            except OSError:  # deleted since it was listed: the deletion's event rebuilds again
+                continue
             static_now[path] = signature
         deleted = sorted({*self._data, *self._static} - {*data, *static})
         for path in deleted:

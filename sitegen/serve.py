@@ -22,13 +22,13 @@ import html
 import ipaddress
 import json
 import mimetypes
-import re
 import shutil
 import signal
 import sys
 import tempfile
 import threading
 import time
+import traceback
 import webbrowser
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -61,8 +61,6 @@ LONGEST_WAIT = 2.0
 """A change is rebuilt at the latest this long after it, even while changes keep coming."""
 PROTOCOL = "http://livereload.com/protocols/official-7"
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
-_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
-_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +142,8 @@ def _watch_of(root: Path) -> Watch:
     root = root.resolve()
     trees = [root / "content", root / "templates", root / "static"]
     theme = theme_dir().resolve()
-    if "site-packages" not in theme.parts and theme != root:
+    installed = {"site-packages", "dist-packages"} & set(theme.parts)
+    if not installed and theme != root:
         trees += [theme / "templates", theme / "static"]
     return Watch(trees, [root / CONFIG_NAME])
 
@@ -221,7 +220,11 @@ class Rebuilder:
                 if self._stopping:
                     return
                 changed, self._pending, self._dirty = self._pending, set(), False
-            result = self._rebuild(changed)
+            try:
+                result = self._rebuild(changed)
+            except Exception:  # a bug in sitegen must not end the preview: say so, go on
+                traceback.print_exc()
+                continue
             gc.freeze()  # what the rebuild keeps is long-lived: spare it the collector's scans
             with self._lock:
                 self._in_burst = self._dirty
@@ -331,14 +334,13 @@ class PreviewState:
 
 
 def inject(page: bytes, script: bytes) -> bytes:
-    """`page` with `script` before its last `</body>`, else its `</head>`, else at its end;
+    """`page` with `script` before its last `</body>`, else its last `</head>`, else at its end;
     tags are matched in any case, anywhere in the page."""
-    for pattern in (_BODY_END, _HEAD_END):
-        found = None
-        for found in pattern.finditer(page):  # noqa: B007 - the last one is wanted
-            pass
-        if found is not None:
-            return page[: found.start()] + script + page[found.start() :]
+    lowered = page.lower()
+    for tag in (b"</body", b"</head"):
+        at = lowered.rfind(tag)
+        if at >= 0:
+            return page[:at] + script + page[at:]
     return page + script
 
 
