@@ -53,11 +53,12 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 QUIET_SECONDS = 0.015
 """A burst of changes is over when no change came for this long (a `git checkout`, an editor's
 save-by-rename): short, because it is added to every edit-to-reload."""
-BURST_QUIET_SECONDS = 0.1
+BURST_QUIET_SECONDS = 0.25
 """When changes kept coming during a rebuild, a burst is under way (a checkout, a script, a
-formatter run over every file): the next rebuild waits for this much quiet, so that the whole
-burst costs one or two rebuilds rather than one per gap."""
-LONGEST_WAIT = 2.0
+formatter run over every file): the next rebuild waits for this much quiet, or for as long as the
+last rebuild took if that is longer, so that the whole burst costs one or two rebuilds rather than
+one per gap, even on a machine slowed down by other work."""
+LONGEST_WAIT = 5.0
 """A change is rebuilt at the latest this long after it, even while changes keep coming."""
 PROTOCOL = "http://livereload.com/protocols/official-7"
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
@@ -87,7 +88,7 @@ def run(options: ServeOptions, out: TextIO = sys.stderr) -> int:
         )
         print(f"sitegen: error: cannot listen on {options.host}:{options.port}: {reason}", file=out)
         return EXIT_USAGE
-    if not _is_loopback(options.host):
+    if not is_loopback(options.host):
         print(
             f"warning: serving on {options.host}, which other machines can reach; the preview "
             "is meant for your own machine (use --host 127.0.0.1)",
@@ -148,7 +149,7 @@ def _watch_of(root: Path) -> Watch:
     return Watch(trees, [root / CONFIG_NAME])
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
@@ -167,7 +168,8 @@ class Rebuilder:
     A burst is gathered until it has been quiet for `QUIET_SECONDS`; changes that arrive while a
     rebuild runs are gathered for the next one, which starts once they have been quiet for
     `BURST_QUIET_SECONDS`. Nothing is dropped: every notice ends up in a rebuild that starts
-    after it arrived.
+    after it arrived. A rebuild that failed while more changes came in is not reported: it most
+    likely read a file its writer was still writing, and the next rebuild reports afresh.
     """
 
     def __init__(
@@ -184,6 +186,8 @@ class Rebuilder:
         self._first_notice = 0.0
         self._stopping = False
         self._in_burst = False
+        self._writing = False
+        self._last_rebuild = 0.0
         self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
 
     def start(self) -> None:
@@ -195,9 +199,12 @@ class Rebuilder:
             self._lock.notify()
         self._thread.join(timeout=5)
 
-    def notify(self, changed: set[Path] | None) -> None:
-        """Record changed paths (None: unknown, rebuild everything); safe from any thread."""
+    def notify(self, changed: set[Path] | None, writing: bool = False) -> None:
+        """Record changed paths (None: unknown, rebuild everything) and whether a file is still
+        being written (then the rebuild waits for it, up to `LONGEST_WAIT`); safe from any
+        thread."""
         with self._lock:
+            self._writing = writing
             now = time.monotonic()
             if not self._dirty:
                 self._first_notice = now
@@ -220,6 +227,7 @@ class Rebuilder:
                 if self._stopping:
                     return
                 changed, self._pending, self._dirty = self._pending, set(), False
+            started = time.monotonic()
             try:
                 result = self._rebuild(changed)
             except Exception:  # a bug in sitegen must not end the preview: say so, go on
@@ -228,17 +236,21 @@ class Rebuilder:
             gc.freeze()  # what the rebuild keeps is long-lived: spare it the collector's scans
             with self._lock:
                 self._in_burst = self._dirty
-            self._done(result, changed)
+                self._last_rebuild = time.monotonic() - started
+            if result.ok or not self._in_burst:
+                self._done(result, changed)
 
     def _wait_for_quiet(self) -> None:
         while not self._stopping:
             now = time.monotonic()
-            quiet = BURST_QUIET_SECONDS if self._in_burst else QUIET_SECONDS
+            quiet = (
+                max(BURST_QUIET_SECONDS, self._last_rebuild) if self._in_burst else QUIET_SECONDS
+            )
             quiet_at = self._last_notice + quiet
             deadline = self._first_notice + LONGEST_WAIT
-            if now >= quiet_at or now >= deadline:
+            if (now >= quiet_at and not self._writing) or now >= deadline:
                 return
-            self._lock.wait(min(quiet_at, deadline) - now)
+            self._lock.wait(max(min(quiet_at, deadline) - now, QUIET_SECONDS))
 
 
 class PreviewState:

@@ -1,5 +1,9 @@
 """File watching for the preview: native events where the platform has them, polling elsewhere.
 
+With native events the watcher also knows which files are being written (modified, not yet
+closed) and says whether any are, so that a rebuild can wait for the writer to finish rather than
+read a file half-written.
+
 On Linux, inotify (through ctypes, no extra dependency) wakes the watcher only when something
 changes, so an idle preview uses no CPU. Elsewhere, or when inotify cannot be set up, the trees
 are polled twice a second. Either way the watcher reports sets of changed paths; `None` in place
@@ -20,7 +24,9 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ChangeCallback = Callable[[set[Path] | None], None]
+ChangeCallback = Callable[[set[Path] | None, bool], None]
+"""Called with the changed paths (None: unknown, rebuild everything) and whether some watched
+file is still being written."""
 
 _EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap")
 POLL_SECONDS = 0.5
@@ -93,23 +99,28 @@ class Watcher:
             self._run_polling()
 
     def _run_native(self, inotify: _Inotify) -> None:
+        writing: set[Path] = set()
         while not self._stop.is_set():
             events = inotify.read()
             if events is None:
-                self.on_change(None)
+                self.on_change(None, False)
                 continue
             changed: set[Path] = set()
-            for path, is_new_folder in events:
+            for path, mask in events:
                 if not self.watch.wanted(path):
                     continue
-                if is_new_folder:
+                if mask & _IN_MODIFY:
+                    writing.add(path)
+                else:
+                    writing.discard(path)
+                if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO):
                     # Files may have landed in the folder before its watch was added.
                     for folder in _tree_folders(path):
                         inotify.add(folder)
                     changed.update(_tree_files(path))
                 changed.add(path)
             if changed:
-                self.on_change(changed)
+                self.on_change(changed, bool(writing))
         inotify.close()
 
     def _run_polling(self) -> None:
@@ -119,7 +130,7 @@ class Watcher:
             changed = {path for path in now.keys() | seen.keys() if now.get(path) != seen.get(path)}
             seen = now
             if changed:
-                self.on_change(changed)
+                self.on_change(changed, False)
 
     def _snapshot(self) -> dict[Path, tuple[int, int]]:
         found: dict[Path, tuple[int, int]] = {}
@@ -182,7 +193,7 @@ _HEADER = struct.Struct("iIII")
 
 
 class _Inotify:
-    """A minimal inotify binding: watch folders, read (path, is new folder) events."""
+    """A minimal inotify binding: watch folders, read (path, event mask) events."""
 
     def __init__(self, libc: ctypes.CDLL, fd: int) -> None:
         self._libc = libc
@@ -216,7 +227,7 @@ class _Inotify:
         for fd in (self._fd, self._wake_read, self._wake_write):
             os.close(fd)
 
-    def read(self) -> list[tuple[Path, bool]] | None:
+    def read(self) -> list[tuple[Path, int]] | None:
         """Block until events arrive; None when the kernel dropped some (queue overflow)."""
         ready, _, _ = select.select([self._fd, self._wake_read], [], [])
         if self._fd not in ready:
@@ -227,7 +238,7 @@ class _Inotify:
             if err.errno == errno.EAGAIN:
                 return []
             raise
-        events: list[tuple[Path, bool]] = []
+        events: list[tuple[Path, int]] = []
         offset = 0
         overflow = False
         while offset < len(data):
@@ -241,7 +252,5 @@ class _Inotify:
             folder = self._folders.get(descriptor)
             if folder is None:
                 continue
-            path = folder / os.fsdecode(name) if name else folder
-            new_folder = bool(mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO))
-            events.append((path, new_folder))
+            events.append((folder / os.fsdecode(name) if name else folder, mask))
         return None if overflow else events

@@ -168,10 +168,13 @@ class LiveReloadClient:
             self.pump(0.01)
         return self.messages.pop(0) if self.messages else None
 
-    def reloads(self, quiet: float) -> list[dict[str, Any]]:
-        """Every reload command until none has come for `quiet` seconds."""
+    def reloads(self, quiet: float, first: float = 30) -> list[dict[str, Any]]:
+        """Every reload command until none has come for `quiet` seconds; the first may take
+        up to `first` seconds (a rebuild on a slow machine)."""
         found: list[dict[str, Any]] = []
-        while (message := self.next(timeout=quiet)) is not None:
+        timeout = first
+        while (message := self.next(timeout=timeout)) is not None:
+            timeout = quiet
             if message.get("command") == "reload":
                 found.append(message)
         return found
