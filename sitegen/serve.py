@@ -109,9 +109,11 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     state.finished(engine.rebuild(), None)
     loop = tornado.ioloop.IOLoop.current()
     rebuilder = Rebuilder(
-        engine.rebuild, lambda result, changed: loop.add_callback(state.finished, result, changed)
+        engine.rebuild,
+        lambda result, changed: loop.add_callback(state.finished, result, changed),
     )
     watcher = Watcher(_watch_of(options.root), rebuilder.notify)
+    rebuilder.settled = watcher.settled
     server = tornado.httpserver.HTTPServer(make_app(state))
     server.add_sockets(sockets)
     watcher.start()
@@ -179,6 +181,8 @@ class Rebuilder:
     ) -> None:
         self._rebuild = rebuild
         self._done = done
+        self.settled: Callable[[], bool] = lambda: True
+        """Whether the watcher has reported everything that happened (see `Watcher.settled`)."""
         self._lock = threading.Condition()
         self._pending: set[Path] | None = set()
         self._dirty = False
@@ -235,7 +239,7 @@ class Rebuilder:
                 continue
             gc.freeze()  # what the rebuild keeps is long-lived: spare it the collector's scans
             with self._lock:
-                self._in_burst = self._dirty
+                self._in_burst = self._dirty or not self.settled()
                 self._last_rebuild = time.monotonic() - started
             if result.ok or not self._in_burst:
                 self._done(result, changed)
@@ -248,7 +252,7 @@ class Rebuilder:
             )
             quiet_at = self._last_notice + quiet
             deadline = self._first_notice + LONGEST_WAIT
-            if (now >= quiet_at and not self._writing) or now >= deadline:
+            if (now >= quiet_at and not self._writing and self.settled()) or now >= deadline:
                 return
             self._lock.wait(max(min(quiet_at, deadline) - now, QUIET_SECONDS))
 

@@ -68,12 +68,21 @@ class Watcher:
         self.watch = watch
         self.on_change = on_change
         self._stop = threading.Event()
+        self._handling = False
+        """True from reading events off the kernel's queue until they are reported."""
         self._inotify = _Inotify.create()
         self._thread = threading.Thread(target=self._run, name="sitegen-watch", daemon=True)
 
     @property
     def native(self) -> bool:
         return self._inotify is not None
+
+    def settled(self) -> bool:
+        """Whether every event that has happened has been reported: the kernel's queue is
+        empty. A rebuild started while it is not might read a file its writer just emptied."""
+        if self._inotify is None:
+            return True
+        return self._inotify.empty() and not self._handling
 
     def start(self) -> None:
         if self._inotify is not None:
@@ -101,27 +110,36 @@ class Watcher:
     def _run_native(self, inotify: _Inotify) -> None:
         writing: set[Path] = set()
         while not self._stop.is_set():
-            events = inotify.read()
-            if events is None:
-                self.on_change(None, False)
-                continue
-            changed: set[Path] = set()
-            for path, mask in events:
-                if not self.watch.wanted(path):
-                    continue
-                if mask & _IN_MODIFY:
-                    writing.add(path)
-                else:
-                    writing.discard(path)
-                if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO):
-                    # Files may have landed in the folder before its watch was added.
-                    for folder in _tree_folders(path):
-                        inotify.add(folder)
-                    changed.update(_tree_files(path))
-                changed.add(path)
-            if changed:
-                self.on_change(changed, bool(writing))
+            inotify.wait()
+            self._handling = True
+            try:
+                self._handle(inotify, inotify.read(), writing)
+            finally:
+                self._handling = False
         inotify.close()
+
+    def _handle(
+        self, inotify: _Inotify, events: list[tuple[Path, int]] | None, writing: set[Path]
+    ) -> None:
+        if events is None:
+            self.on_change(None, False)
+            return
+        changed: set[Path] = set()
+        for path, mask in events:
+            if not self.watch.wanted(path):
+                continue
+            if mask & _IN_MODIFY:
+                writing.add(path)
+            else:
+                writing.discard(path)
+            if mask & _IN_ISDIR and mask & (_IN_CREATE | _IN_MOVED_TO):
+                # Files may have landed in the folder before its watch was added.
+                for folder in _tree_folders(path):
+                    inotify.add(folder)
+                changed.update(_tree_files(path))
+            changed.add(path)
+        if changed:
+            self.on_change(changed, bool(writing))
 
     def _run_polling(self) -> None:
         seen = self._snapshot()
@@ -220,6 +238,9 @@ class _Inotify:
         if descriptor >= 0:
             self._folders[descriptor] = folder
 
+    def empty(self) -> bool:
+        return not select.select([self._fd], [], [], 0)[0]
+
     def wake(self) -> None:
         os.write(self._wake_write, b"x")
 
@@ -227,11 +248,12 @@ class _Inotify:
         for fd in (self._fd, self._wake_read, self._wake_write):
             os.close(fd)
 
+    def wait(self) -> None:
+        """Block until events arrive or `wake` is called."""
+        select.select([self._fd, self._wake_read], [], [])
+
     def read(self) -> list[tuple[Path, int]] | None:
-        """Block until events arrive; None when the kernel dropped some (queue overflow)."""
-        ready, _, _ = select.select([self._fd, self._wake_read], [], [])
-        if self._fd not in ready:
-            return []
+        """The queued events; None when the kernel dropped some (queue overflow)."""
         try:
             data = os.read(self._fd, 1 << 16)
         except OSError as err:
