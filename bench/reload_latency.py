@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,7 +88,7 @@ def free_port() -> int:
 
 
 class Preview:
-    """`sitegen serve` in a subprocess, started and waited for."""
+    """`sitegen serve` in a subprocess, started and waited for; its output is collected."""
 
     def __init__(self, root: Path) -> None:
         self.port = free_port()
@@ -98,19 +99,30 @@ class Preview:
             stderr=subprocess.STDOUT,
             text=True,
         )
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        while not any(line.startswith("Serving ") for line in self.lines):
+            if self.process.poll() is not None:
+                raise SystemExit("the server did not start:\n" + "\n".join(self.lines))
+            time.sleep(0.05)
+
+    def _read(self) -> None:
         assert self.process.stdout is not None
         for line in self.process.stdout:
-            if line.startswith("Serving "):
-                break
-        else:
-            raise SystemExit(f"the server did not start (exit {self.process.wait()})")
+            self.lines.append(line.rstrip("\n"))
 
     def stop(self) -> list[float]:
         """Stop the server; returns the rebuild times it printed (the first build excluded)."""
         self.process.terminate()
-        rest, _ = self.process.communicate(timeout=30)
-        lines = rest.splitlines()
-        return [float(line.split()[2]) for line in lines if line.startswith("rebuilt in")]
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._reader.join(timeout=5)
+        rebuilds = [line for line in self.lines if line.startswith("rebuilt in")]
+        return [float(line.split()[2]) for line in rebuilds[1:]]
 
 
 async def _connect(port: int) -> WebSocketClientConnection:
