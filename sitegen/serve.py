@@ -66,6 +66,8 @@ LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 
 @dataclass(frozen=True, slots=True)
 class ServeOptions:
+    """What the command line can change about the preview."""
+
     root: Path
     host: str = "127.0.0.1"
     port: int = 8000
@@ -106,7 +108,6 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     origin = f"http://{_url_host(options.host)}:{port}"
     engine = Incremental(options.root, preview, origin, drafts=options.drafts)
     state = PreviewState(engine, preview, port, out)
-    state.finished(engine.rebuild(), None)
     loop = tornado.ioloop.IOLoop.current()
     rebuilder = Rebuilder(
         engine.rebuild,
@@ -114,10 +115,12 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     )
     watcher = Watcher(_watch_of(options.root), rebuilder.notify)
     rebuilder.settled = watcher.settled
+    watcher.start()  # before the first build: an edit made during it is rebuilt right after
+    state.finished(engine.rebuild(), None)
+    gc.freeze()
+    rebuilder.start()
     server = tornado.httpserver.HTTPServer(make_app(state))
     server.add_sockets(sockets)
-    watcher.start()
-    rebuilder.start()
     url = origin + state.base_path
     print(
         f"Serving {options.root} at {url} (watching with "
