@@ -53,7 +53,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 QUIET_SECONDS = 0.015
 """A burst of changes is over when no change came for this long (a `git checkout`, an editor's
 save-by-rename): short, because it is added to every edit-to-reload."""
-BURST_QUIET_SECONDS = 0.25
+BURST_QUIET_SECONDS = 0.5
 """When changes kept coming during a rebuild, a burst is under way (a checkout, a script, a
 formatter run over every file): the next rebuild waits for this much quiet, or for as long as the
 last rebuild took if that is longer, so that the whole burst costs one or two rebuilds rather than
