@@ -85,8 +85,11 @@ def operations(draw: st.DrawFn) -> tuple[str, ...]:
             return ("delete", "static/extra.css")
         return ("write", "static/extra.css", draw(st.sampled_from(("a{}", "b{}", "c{}"))))
     if kind == "template":
-        if draw(st.booleans()):
+        choice = draw(st.sampled_from(("delete", "broken", "write")))
+        if choice == "delete":
             return ("delete", "templates/partials/nav.html")
+        if choice == "broken":
+            return ("write", "templates/partials/nav.html", "<nav>{% if %}</nav>\n")
         label = draw(st.sampled_from(("One", "Two")))
         return (
             "write",
@@ -200,3 +203,21 @@ def test_a_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
     assert not result.ok
     assert any(d.path == "content/alpha.md" for d in result.report)
     assert tree(out) == before
+
+
+def test_a_template_mistake_fails_the_rebuild_and_its_fix_recovers(tmp_path: Path) -> None:
+    root = small_site(tmp_path / "site")
+    engine = Incremental(root, tmp_path / "preview", "http://127.0.0.1:8000")
+    assert engine.rebuild().ok
+    nav = root / "templates/partials/nav.html"
+    nav.parent.mkdir(parents=True)
+
+    nav.write_text("<nav>\n{% if %}</nav>\n")
+    result = engine.rebuild({nav.resolve()})
+    assert not result.ok
+    assert [d.path for d in result.report if d.is_error] == ["templates/partials/nav.html"]
+
+    nav.write_text("<nav>{{ site.pages|length }} pages</nav>\n")
+    result = engine.rebuild({nav.resolve()})
+    assert result.ok and "about/index.html" in result.rendered
+    assert_same_as_fresh_build(root, engine, result.ok, [str(d) for d in result.report])
