@@ -294,7 +294,8 @@ class PreviewState:
             return
         self.failure = None
         print(
-            f"rebuilt in {result.seconds:.3f} s: {len(result.rendered)} rendered, "
+            f"rebuilt in {result.seconds:.3f} s ({result.cpu_seconds:.3f} s CPU): "
+            f"{len(result.rendered)} rendered, "
             f"{len(result.written)} written, {len(result.deleted)} deleted",
             file=self.out,
             flush=True,
