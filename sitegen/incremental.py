@@ -29,6 +29,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 from markupsafe import escape
 
 from sitegen import __version__, metadata
@@ -309,6 +310,7 @@ class PageRenderer:
         self._templates: dict[str, str] | None = None
         self._env: jinja2.Environment | None = None
         self._settings: tuple[object, ...] | None = None
+        self._imports = False
         self._index = _SiteIndex()
         self.pages: dict[str, _Page] = {}
 
@@ -319,7 +321,7 @@ class PageRenderer:
         rendered again. Nothing is kept until `commit`, so a failed build keeps the last good
         state."""
         stale = self._use_templates(files.templates)
-        everything = (site.config, site.version) != self._settings
+        everything = (site.config, site.version) != self._settings or self._imports
         stale_paths = set() if everything else self._index.stale_pages(site)
         renderer = _Renderer(self._environment(site), files.template_paths)
         pages: dict[str, _Page] = {}
@@ -351,8 +353,13 @@ class PageRenderer:
         self._settings = (site.config, site.version)
 
     def _use_templates(self, templates: dict[str, str]) -> set[str]:
-        """Adopt the current templates; returns the top-level names whose output may change."""
-        if templates == self._templates and self._env is not None:
+        """Adopt the current templates; returns the top-level names whose output may change.
+
+        A template that imports macros without context gets a module Jinja renders once and
+        keeps, with the `site` of that moment: such templates get a fresh environment and every
+        page rendered on each rebuild, which is always right, only slower.
+        """
+        if templates == self._templates and self._env is not None and not self._imports:
             return set()
         old = self._templates or {}
         changed = {name for name in {*old, *templates} if old.get(name) != templates.get(name)}
@@ -360,6 +367,7 @@ class PageRenderer:
         env = self._env = make_environment(templates)
         env.globals.update({name: untraced(env.globals[name]) for name in metadata.__all__})
         uses = {name: _closure(env, name) for name in templates}
+        self._imports = any(_imports_without_context(env, source) for source in templates.values())
         return {name for name, used in uses.items() if used & changed} | changed
 
     def _environment(self, site: Site) -> jinja2.Environment:
@@ -466,6 +474,15 @@ class _SiteIndex:
         for key, value in page.site_reads.items():
             self._readers.setdefault(key, set()).add(path)
             self._values[key] = value
+
+
+def _imports_without_context(env: jinja2.Environment, source: str) -> bool:
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateError:
+        return False
+    imports = tree.find_all((jinja2.nodes.Import, jinja2.nodes.FromImport))
+    return any(not node.with_context for node in imports)
 
 
 def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:

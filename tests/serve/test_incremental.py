@@ -221,3 +221,20 @@ def test_a_template_mistake_fails_the_rebuild_and_its_fix_recovers(tmp_path: Pat
     result = engine.rebuild({nav.resolve()})
     assert result.ok and "about/index.html" in result.rendered
     assert_same_as_fresh_build(root, engine, result.ok, [str(d) for d in result.report])
+
+
+def test_macros_imported_without_context_see_the_current_site(tmp_path: Path) -> None:
+    root = small_site(tmp_path / "site")
+    macros = root / "templates/partials/macros.html"
+    nav = root / "templates/partials/nav.html"
+    macros.parent.mkdir(parents=True)
+    macros.write_text("{% macro count() %}{{ site.explainers|length }} explainers{% endmacro %}\n")
+    nav.write_text('{% import "partials/macros.html" as m %}<nav>{{ m.count() }}</nav>\n')
+    engine = Incremental(root, tmp_path / "preview", "http://127.0.0.1:8000")
+    assert engine.rebuild().ok
+
+    (root / "content/delta.md").write_text(explainer("Delta", "New.", day=9))
+    result = engine.rebuild({(root / "content/delta.md").resolve()})
+
+    assert_same_as_fresh_build(root, engine, result.ok, [str(d) for d in result.report])
+    assert "4 explainers" in (tmp_path / "preview/about/index.html").read_text()
