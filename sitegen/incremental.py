@@ -34,7 +34,7 @@ from markupsafe import escape
 
 from sitegen import __version__, metadata
 from sitegen.assemble import AssemblyMemo, assemble
-from sitegen.build import ParsedSource, parse_file, sources_of
+from sitegen.build import CACHE_DIR, ParsedSource, parse_file, sources_of
 from sitegen.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Report
 from sitegen.load import SiteFiles, load_site
@@ -48,6 +48,8 @@ from sitegen.render import (
     page_jobs,
     sitemap_entries,
 )
+from sitegen.search import search_outputs
+from sitegen.share import share_images
 from sitegen.urls import BaseUrl
 
 
@@ -308,6 +310,9 @@ class PageRenderer:
 
     def __init__(self) -> None:
         self._templates: dict[str, str] | None = None
+        """The templates of the last committed render."""
+        self._env_templates: dict[str, str] | None = None
+        self._uses: dict[str, frozenset[str]] = {}
         self._env: jinja2.Environment | None = None
         self._settings: tuple[object, ...] | None = None
         self._imports = False
@@ -351,23 +356,27 @@ class PageRenderer:
                 self._index.note(path, pages[path])
         self.pages = pages
         self._settings = (site.config, site.version)
+        self._templates = self._env_templates
 
     def _use_templates(self, templates: dict[str, str]) -> set[str]:
-        """Adopt the current templates; returns the top-level names whose output may change.
+        """Adopt the current templates; returns the top-level names whose output may differ
+        from the last committed render's.
 
         A template that imports macros without context gets a module Jinja renders once and
         keeps, with the `site` of that moment: such templates get a fresh environment and every
         page rendered on each rebuild, which is always right, only slower.
         """
-        if templates == self._templates and self._env is not None and not self._imports:
-            return set()
+        if templates != self._env_templates or self._env is None or self._imports:
+            self._env_templates = dict(templates)
+            env = self._env = make_environment(templates)
+            env.globals.update({name: untraced(env.globals[name]) for name in metadata.__all__})
+            self._uses = {name: _closure(env, name) for name in templates}
+            self._imports = any(_imports_without_context(env, text) for text in templates.values())
         old = self._templates or {}
+        if templates == old:
+            return set()
         changed = {name for name in {*old, *templates} if old.get(name) != templates.get(name)}
-        self._templates = dict(templates)
-        env = self._env = make_environment(templates)
-        env.globals.update({name: untraced(env.globals[name]) for name in metadata.__all__})
-        uses = {name: _closure(env, name) for name in templates}
-        self._imports = any(_imports_without_context(env, source) for source in templates.values())
+        uses = self._uses
         return {name for name, used in uses.items() if used & changed} | changed
 
     def _environment(self, site: Site) -> jinja2.Environment:
@@ -562,6 +571,10 @@ class Incremental:
 
     `origin` (`http://127.0.0.1:8000`) replaces the origin of the configured `base_url` and
     keeps its path, so sub-path links are exercised on the local server too.
+
+    The search index is brought up to date by `reindex`, apart from `rebuild`, because Pagefind
+    takes seconds on a large site: the preview reloads the page first and indexes after. Once
+    `reindex` has run, the folder equals a fresh build.
     """
 
     def __init__(self, root: Path, out: Path, origin: str, *, drafts: bool = False) -> None:
@@ -574,6 +587,15 @@ class Incremental:
         self.output = OutputFolder(out)
         self.base_url: BaseUrl | None = None
         """The preview's base URL after the last rebuild that read the settings."""
+        self._site: Site | None = None
+        self._static: dict[str, Path] = {}
+        self._search: dict[str, bytes] = {}
+        self._index_stale = False
+
+    @property
+    def index_stale(self) -> bool:
+        """Whether pages changed since the search index was last made."""
+        return self._index_stale
 
     def rebuild(self, changed: Collection[Path] | None = None) -> Rebuild:
         """Bring the output up to date after `changed` (absolute paths; None: anything)."""
@@ -595,11 +617,32 @@ class Incremental:
             report.extend(problems)
             if not report.has_errors:
                 self.renderer.commit(site, pages, result.rendered)
-                result.written, result.deleted = self.output.update(
-                    {path: page.data for path, page in pages.items()},
-                    files.static,
-                    changed or (),
+                cards = share_images(site, self.root / CACHE_DIR / "share")
+                self._site = site
+                self._static = {**files.static, **{card.path: card.source for card in cards}}
+                result.written, result.deleted = self._write(changed or ())
+                self._index_stale = self._index_stale or any(
+                    path.endswith(".html") for path in (*result.written, *result.deleted)
                 )
         result.seconds = time.perf_counter() - started
         result.cpu_seconds = time.thread_time() - started_cpu
         return result
+
+    def reindex(self) -> tuple[list[str], list[Diagnostic]]:
+        """Make the search index of the pages as they are now; returns the outputs it wrote or
+        deleted, and its problems (the index is kept as it was when there are errors)."""
+        site = self._site
+        if site is None or not self._index_stale:
+            return [], []
+        pages = [Output(path, data=page.data) for path, page in self.renderer.pages.items()]
+        found, problems = search_outputs(site, pages)
+        if any(problem.is_error for problem in problems):
+            return [], problems
+        self._index_stale = False
+        self._search = {output.path: output.data or b"" for output in found}
+        written, deleted = self._write(())
+        return [*written, *deleted], problems
+
+    def _write(self, touched: Collection[Path]) -> tuple[list[str], list[str]]:
+        data = {path: page.data for path, page in self.renderer.pages.items()}
+        return self.output.update({**data, **self._search}, self._static, touched)

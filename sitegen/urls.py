@@ -16,6 +16,28 @@ from urllib.parse import unquote, urlsplit
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """FORMAT.md 3.1: what an explicit `slug` must look like."""
 
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "Ð": "d",
+        "\u0131": "i",  # dotless i (Turkish)
+    }
+)
+"""Latin letters that Unicode does not decompose into an ASCII letter plus an accent."""
+
 _DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
@@ -23,11 +45,12 @@ _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 def slugify(text: str) -> str:
     """A URL-safe name: ASCII letters and digits joined by single hyphens.
 
-    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe"); text with no
+    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe", "Straße" ->
+    "strasse", "Ørsted" -> "orsted"); text with no
     Latin letters at all (Cyrillic, Arabic) falls back to its code points in hex so that it still
     yields a stable, unique, valid slug.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_LETTERS))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
