@@ -112,11 +112,13 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     rebuilder = Rebuilder(
         engine.rebuild,
         lambda result, changed: loop.add_callback(state.finished, result, changed),
+        lambda: loop.add_callback(state.indexed, *engine.reindex()),
     )
     watcher = Watcher(_watch_of(options.root), rebuilder.notify)
     rebuilder.settled = watcher.settled
     watcher.start()  # before the first build: an edit made during it is rebuilt right after
     state.finished(engine.rebuild(), None)
+    state.indexed(*engine.reindex())
     gc.freeze()
     rebuilder.start()
     server = tornado.httpserver.HTTPServer(make_app(state))
@@ -181,9 +183,13 @@ class Rebuilder:
         self,
         rebuild: Callable[[Collection[Path] | None], Rebuild],
         done: Callable[[Rebuild, Collection[Path] | None], None],
+        idle: Callable[[], None] = lambda: None,
     ) -> None:
         self._rebuild = rebuild
         self._done = done
+        self._idle = idle
+        """Slow work that can wait for a quiet moment (the search index), run after a rebuild
+        when no change is pending."""
         self.settled: Callable[[], bool] = lambda: True
         """Whether the watcher has reported everything that happened (see `Watcher.settled`)."""
         self._lock = threading.Condition()
@@ -246,6 +252,10 @@ class Rebuilder:
                 self._last_rebuild = time.monotonic() - started
             if result.ok or not self._in_burst:
                 self._done(result, changed)
+            with self._lock:
+                quiet = not self._dirty
+            if quiet:
+                self._idle()
 
     def _wait_for_quiet(self) -> None:
         while not self._stopping:
@@ -308,6 +318,14 @@ class PreviewState:
                 self._send(self.base_path + path)
         elif changed_outputs:
             self._send(self.base_path + changed_outputs[0])
+
+    def indexed(self, changed: list[str], problems: list[Diagnostic]) -> None:
+        """Report a search index update; open pages need no reload, the search page fetches
+        the index when it is used."""
+        for diagnostic in problems:
+            print(diagnostic, file=self.out)
+        if changed:
+            print(f"search index updated: {len(changed)} files", file=self.out, flush=True)
 
     def _send(self, path: str) -> None:
         message = json.dumps({"command": "reload", "path": path, "liveCSS": True})
