@@ -52,6 +52,32 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
 
+    serve = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilding and reloading the browser on every change",
+        description="Build the site folder PATH into a temporary folder, serve it, and rebuild "
+        "what changed on every edit; open pages reload by themselves.",
+    )
+    serve.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path("."),
+        metavar="PATH",
+        help="site folder (default: .)",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
+    serve.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    serve.add_argument(
+        "--drafts", action="store_true", help="include explainers marked draft: true"
+    )
+    serve.set_defaults(run=_run_serve)
+
     check = commands.add_parser(
         "check",
         help="validate the site without writing anything",
@@ -205,6 +231,20 @@ def print_report(report: object, stream: TextIO, *, quiet: bool = False) -> None
     for diagnostic in report:  # type: ignore[attr-defined]
         if diagnostic.is_error or not quiet:
             print(diagnostic, file=stream)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import ServeOptions, run
+
+    return run(
+        ServeOptions(
+            root=args.path,
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+            drafts=args.drafts,
+        )
+    )
 
 
 def _run_import(args: argparse.Namespace) -> int:

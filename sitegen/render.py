@@ -9,7 +9,7 @@ at build time rather than shipped as an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -252,9 +252,10 @@ def paginate(
         )
 
 
-def sitemap_entries(site: Site) -> Iterator[tuple[str, str]]:
-    """(absolute URL, last modified date or "") for every page a crawler should know."""
-    for job in page_jobs(site):
+def sitemap_entries(site: Site, jobs: Iterable[PageJob] | None = None) -> Iterator[tuple[str, str]]:
+    """(absolute URL, last modified date or "") for every page a crawler should know; `jobs`
+    are the site's `page_jobs` when the caller has them already."""
+    for job in page_jobs(site) if jobs is None else jobs:
         if job.template == "404.html":
             continue
         explainer = job.variables.get("explainer")
