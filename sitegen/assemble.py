@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 from markupsafe import Markup
 
@@ -97,8 +98,52 @@ def actor_link(base_url: BaseUrl, actor_id: str) -> str:
     return base_url.link(f"actors/{actor_id}/")
 
 
+@dataclass(frozen=True, slots=True)
+class _Assembled:
+    source: ExplainerSource
+    url: str
+    explainer: Explainer
+    problems: tuple[Diagnostic, ...]
+    mentions: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class AssemblyMemo:
+    """Explainers assembled by an earlier run, for a long-running process (the preview server).
+
+    An explainer depends only on its source, its URL and the site-wide tables (settings, actor
+    files, actor names, content links); while those are equal, the earlier result is reused and
+    its Markdown is not rendered again. Any change to the tables forgets everything.
+    """
+
+    context: tuple[object, ...] | None = None
+    explainers: dict[str, _Assembled] = field(default_factory=dict)
+
+    def begin(self, context: tuple[object, ...]) -> None:
+        if context != self.context:
+            self.context = context
+            self.explainers = {}
+
+    def explainer(self, builder: _Builder, source: ExplainerSource, url: str) -> Explainer:
+        done = self.explainers.get(source.path)
+        if done is not None and done.url == url and done.source == source:
+            builder.problems.extend(done.problems)
+            builder.mentions[source.path] = done.mentions
+            return done.explainer
+        start = len(builder.problems)
+        explainer = builder.explainer(source, url)
+        self.explainers[source.path] = _Assembled(
+            source, url, explainer, tuple(builder.problems[start:]), builder.mentions[source.path]
+        )
+        return explainer
+
+
 def assemble(
-    config: SiteConfig, sources: Sources, renderer: MarkdownRenderer, version: str
+    config: SiteConfig,
+    sources: Sources,
+    renderer: MarkdownRenderer,
+    version: str,
+    memo: AssemblyMemo | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site model from all sources, with every cross-reference checked."""
     problems: list[Diagnostic] = []
@@ -122,10 +167,14 @@ def assemble(
     name_index = _name_index([*inline.values(), *(source.spec for source in sources.actors)])
     resolver = SiteResolver(base, actor_names, name_index, content_links)
     builder = _Builder(config, renderer, resolver, file_actors, problems)
+    make_explainer = builder.explainer
+    if memo is not None:
+        memo.begin((config, file_actors, actor_names, name_index, content_links))
+        make_explainer = partial(memo.explainer, builder)
 
     explainers = sorted(
         (
-            builder.explainer(source, explainer_links[source.path])
+            make_explainer(source, explainer_links[source.path])
             for source in sources.explainers
             if source.path in explainer_links
         ),

@@ -7,15 +7,17 @@ together, and the output is replaced only when no stage found an error.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.assemble import Sources, assemble
 from sitegen.config import parse_config, zone_of
-from sitegen.diagnostics import Place, Report
+from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import parse_document
-from sitegen.load import Kind, SiteFiles, load_site
+from sitegen.load import Kind, SiteFiles, SourceFile, load_site
 from sitegen.markdown import MarkdownRenderer
 from sitegen.model import Site, SiteConfig
 from sitegen.parse import (
@@ -123,22 +125,43 @@ def check(options: BuildOptions) -> CheckResult:
 def parse_sources(files: SiteFiles, config: SiteConfig, drafts: bool, report: Report) -> Sources:
     """Parse every content file; drafts take part only when asked for."""
     zone = zone_of(config)
-    explainers: list[ExplainerSource] = []
-    actors: list[ActorSource] = []
-    pages: list[PageSource] = []
-    for file in files.content:
-        document, problems = parse_document(file.path, file.raw)
+    parsed = [parse_file(file, config, zone, drafts) for file in files.content]
+    for _source, problems in parsed:
         report.extend(problems)
-        if document is None:
-            continue
-        if file.kind is Kind.ACTOR:
-            actor, problems = parse_actor(document, zone)
-            actors.extend([actor] if actor else [])
-        elif file.kind is Kind.PAGE:
-            page, problems = parse_page(document, config, zone)
-            pages.extend([page] if page and (drafts or not page.draft) else [])
-        else:
-            explainer, problems = parse_explainer(document, config, zone)
-            explainers.extend([explainer] if explainer and (drafts or not explainer.draft) else [])
-        report.extend(problems)
-    return Sources(tuple(explainers), tuple(actors), tuple(pages))
+    return sources_of(source for source, _problems in parsed)
+
+
+ParsedSource = ExplainerSource | ActorSource | PageSource
+
+
+def parse_file(
+    file: SourceFile, config: SiteConfig, zone: tzinfo, drafts: bool
+) -> tuple[ParsedSource | None, list[Diagnostic]]:
+    """One content file's source record (None when it has errors or is a draft left out).
+
+    Depends on nothing but its arguments, so a long-running process may reuse the result for
+    the same bytes and settings.
+    """
+    document, problems = parse_document(file.path, file.raw)
+    if document is None:
+        return None, problems
+    source: ParsedSource | None
+    if file.kind is Kind.ACTOR:
+        source, more = parse_actor(document, zone)
+    elif file.kind is Kind.PAGE:
+        source, more = parse_page(document, config, zone)
+    else:
+        source, more = parse_explainer(document, config, zone)
+    if isinstance(source, ExplainerSource | PageSource) and source.draft and not drafts:
+        source = None
+    return source, [*problems, *more]
+
+
+def sources_of(parsed: Iterable[ParsedSource | None]) -> Sources:
+    """The parsed records sorted by kind, in file order."""
+    records = [source for source in parsed if source is not None]
+    return Sources(
+        tuple(source for source in records if isinstance(source, ExplainerSource)),
+        tuple(source for source in records if isinstance(source, ActorSource)),
+        tuple(source for source in records if isinstance(source, PageSource)),
+    )
