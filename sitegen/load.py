@@ -57,12 +57,17 @@ def theme_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
-    """Read the config, content, templates and static file list of the site at `root`."""
+def load_site(root: Path, *, read_content: bool = True) -> tuple[SiteFiles, list[Diagnostic]]:
+    """Read the config, content, templates and static file list of the site at `root`.
+
+    With `read_content=False` content files are listed but not read (their `raw` is empty):
+    a large site's bytes then never sit in memory all at once, and `read_source` reads each
+    file where it is parsed, in whichever worker process that is.
+    """
     root = root.resolve()
     problems: list[Diagnostic] = []
     config = _read_config(root, problems)
-    content = tuple(_content_files(root, problems))
+    content = tuple(_content_files(root, problems, read=read_content))
     theme = theme_dir()
     templates, template_paths = _templates(
         theme / "templates", theme / "templates", "(built-in theme)/"
@@ -93,14 +98,22 @@ def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
     return _read_bytes(path, CONFIG_NAME, problems)
 
 
-def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[SourceFile]:
+def _content_files(
+    root: Path, problems: list[Diagnostic], *, read: bool = True
+) -> Iterator[SourceFile]:
     content = root / "content"
     for rel, path in _walk(content, root, problems, skip_private=True):
         if not rel.endswith(".md"):
             continue
-        raw = _read_bytes(path, f"content/{rel}", problems)
+        raw = _read_bytes(path, f"content/{rel}", problems) if read else b""
         if raw is not None:
             yield SourceFile(f"content/{rel}", _kind(PurePosixPath(rel)), raw)
+
+
+def read_source(root: Path, file: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a content file listed without reading (`load_site(read_content=False)`)."""
+    problems: list[Diagnostic] = []
+    return _read_bytes(root / file.path, file.path, problems), problems
 
 
 def _kind(rel: PurePosixPath) -> Kind:
