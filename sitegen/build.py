@@ -11,10 +11,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen import __version__
-from sitegen.assemble import Sources, assemble
 from sitegen.cache import (
     BuildCache,
     CachedMarkdown,
@@ -29,7 +28,6 @@ from sitegen.config import parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import HAS_LIBYAML, parse_document
 from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
-from sitegen.markdown import MarkdownRenderer
 from sitegen.model import Site, SiteConfig
 from sitegen.parallel import map_chunks, worker_count
 from sitegen.parse import (
@@ -40,9 +38,12 @@ from sitegen.parse import (
     parse_explainer,
     parse_page,
 )
-from sitegen.render import Output, render_into, render_site
 from sitegen.urls import BaseUrl
 from sitegen.write import Staging, WriteError, check_output_folder
+
+if TYPE_CHECKING:  # the Markdown and template engines are imported only when a build needs them
+    from sitegen.assemble import Sources
+    from sitegen.render import Output
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,8 @@ def _write(
     options: BuildOptions, checked: CheckResult, result: BuildResult, cache: BuildCache | None
 ) -> None:
     """Render every output straight into a staging folder, then swap it in for the output."""
+    from sitegen.render import render_into
+
     assert checked.site is not None
     out_place = Place(str(options.out_dir))
     problem = check_output_folder(options.out_dir, options.root)
@@ -243,6 +246,8 @@ def _inputs_key(options: BuildOptions, files: SiteFiles) -> bytes:
 
 def generate(options: BuildOptions) -> BuildResult:
     """Every stage but the last: the outputs of the site in memory, and all problems found."""
+    from sitegen.render import render_site
+
     checked = check(options)
     if not checked.ok or checked.site is None:
         return BuildResult(checked.report)
@@ -279,6 +284,9 @@ def check(
 
     `files` (from `load_site`, possibly listed without reading) saves loading the site again.
     """
+    from sitegen.assemble import assemble
+    from sitegen.markdown import MarkdownRenderer
+
     report = Report()
     if files is None:
         files, problems = load_site(options.root)
@@ -397,6 +405,8 @@ def parse_file(
 
 def sources_of(parsed: Iterable[ParsedSource | None]) -> Sources:
     """The parsed records sorted by kind, in file order."""
+    from sitegen.assemble import Sources
+
     records = [source for source in parsed if source is not None]
     return Sources(
         tuple(source for source in records if isinstance(source, ExplainerSource)),

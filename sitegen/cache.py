@@ -32,11 +32,13 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.diagnostics import Diagnostic
-from sitegen.markdown import ActorLink, LinkResolver, MarkdownRenderer, RenderedBody
-from sitegen.urls import BaseUrl
+
+if TYPE_CHECKING:  # the cache is read before a build knows it must render anything
+    from sitegen.markdown import ActorLink, LinkResolver, MarkdownRenderer, RenderedBody
+    from sitegen.urls import BaseUrl
 
 CACHE_DIR = ".sitegen-cache"
 KEY_VARIABLE = "SITEGEN_CACHE_KEY_DIR"

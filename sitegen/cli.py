@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: PATH/site)")
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", action="store_true", help="print errors only")
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="parse and render everything anew, without reading or writing .sitegen-cache/",
+    )
     build.set_defaults(run=_run_build)
 
     importer = commands.add_parser(
@@ -111,9 +117,13 @@ def _run_build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             drafts=args.drafts,
             strict=args.strict,
+            cache=args.cache,
         )
     )
     print_report(result.report, sys.stderr, quiet=args.quiet)
+    if not args.quiet:
+        for notice in result.notices:
+            print(f"sitegen: note: {notice}", file=sys.stderr)
     if not result.ok:
         print(
             f"build failed: {result.report.error_count} error(s); the previous output is unchanged",
@@ -122,8 +132,13 @@ def _run_build(args: argparse.Namespace) -> int:
         return EXIT_ERRORS
     if not args.quiet:
         warnings = result.report.warning_count
+        done = (
+            f"nothing changed: {result.files_written} files left as they were"
+            if result.unchanged
+            else f"built {result.files_written} files ({result.files_reused} unchanged)"
+        )
         print(
-            f"built {result.files_written} files in {result.seconds:.2f} s"
+            f"{done} in {result.seconds:.2f} s"
             + (f" with {warnings} warning(s)" if warnings else ""),
             file=sys.stderr,
         )

@@ -17,8 +17,10 @@ import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.render import Output
+if TYPE_CHECKING:
+    from sitegen.render import Output
 
 MARKER = ".sitegen-output"
 """A file in every output folder: sitegen only ever replaces a folder that carries it."""
