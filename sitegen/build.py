@@ -116,6 +116,8 @@ def _build(options: BuildOptions) -> BuildResult:
             report = Report()
             report.extend(stamp.diagnostics)
             return BuildResult(report, files_written=stamp.files, unchanged=True)
+    if cache:
+        cache.load()
     checked = check(options, files=files, load_problems=problems, cache=cache)
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:

@@ -31,6 +31,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -212,12 +213,20 @@ class BuildCache:
         self.folder = root / CACHE_DIR
         self.generation = generation_key
         self._key = _secret()
-        stored = read_signed(self.folder / _DATA_FILE, self._key)
-        valid = isinstance(stored, dict) and stored.get("generation") == generation_key
-        self.parsed: dict[bytes, Any] = stored["parsed"] if valid else {}
-        self.markdown: dict[bytes, Any] = stored["markdown"] if valid else {}
-        self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = stored["stats"] if valid else {}
+        self.parsed: dict[bytes, Any] = {}
+        self.markdown: dict[bytes, Any] = {}
+        self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         self.fresh = Fresh()
+
+    def load(self) -> None:
+        """Read the stored entries: only once the stamp has shown that a build is needed, and
+        before workers fork, so that they share one copy."""
+        _fast_pickling()
+        stored = read_signed(self.folder / _DATA_FILE, self._key)
+        if isinstance(stored, dict) and stored.get("generation") == self.generation:
+            self.parsed = stored["parsed"]
+            self.markdown = stored["markdown"]
+            self.stats = stored["stats"]
 
     # parsed front matter
 
@@ -281,6 +290,36 @@ class BuildCache:
             (self.folder / _STAMP_FILE).unlink(missing_ok=True)
         except OSError:
             return
+
+
+def _fast_pickling() -> None:
+    """Pickle the frozen, slotted dataclasses of the site model by their field values.
+
+    Their default pickling looks the fields up on every object, which made pickling the
+    cache and the workers' results a sixth of a warm build; by value it is about 3x faster.
+    """
+    import copyreg
+    import dataclasses
+    import operator
+
+    from sitegen import diagnostics, model, parse
+
+    for module in (diagnostics, model, parse):
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == module.__name__
+                and value not in copyreg.dispatch_table
+            ):
+                fields = dataclasses.fields(value)
+                if len(fields) > 1 and all(f.init for f in fields):
+                    getter = operator.attrgetter(*(f.name for f in fields))
+                    copyreg.pickle(value, partial(_by_value, getter))
+
+
+def _by_value(getter: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[Any, ...]:
+    return type(value), getter(value)
 
 
 def _subset(table: dict[bytes, T], keys: Iterable[bytes]) -> dict[bytes, T]:
