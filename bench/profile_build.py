@@ -34,7 +34,7 @@ STAGES = (
     (build_module, "parse_sources", "parse"),
     ("sitegen.assemble", "assemble", "assemble + Markdown"),
     ("sitegen.render", "render_into", "render + write"),
-    (cache_module.BuildCache, "save", "cache save"),
+    (cache_module.BuildCache, "save_entries", "cache save"),
 )
 
 

@@ -6,6 +6,7 @@ together, and the output is replaced only when no stage found an error.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -99,7 +100,13 @@ def build(options: BuildOptions) -> BuildResult:
     since the last build is parsed and rendered again; the output is the same byte for byte.
     """
     started = time.perf_counter()
-    result = _build(options)
+    collecting = gc.isenabled()
+    gc.disable()  # see _build's docstring
+    try:
+        result = _build(options)
+    finally:
+        if collecting:
+            gc.enable()
     if not HAS_LIBYAML:
         result.notices.append(LIBYAML_NOTICE)
     result.seconds = time.perf_counter() - started
@@ -107,6 +114,14 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _build(options: BuildOptions) -> BuildResult:
+    """The build, run with the cyclic garbage collector off.
+
+    A build makes hundreds of thousands of long-lived objects and almost no reference cycles
+    (measured: the same peak memory without the collector); with the collector on, its full
+    passes re-scan all of them again and again, which made a 10,000-explainer build 13 times
+    slower than a 1,000 one instead of 10. It also keeps forked workers from copying every
+    page of the parent's memory as the collector writes to object headers.
+    """
     files, problems = load_site(options.root, read_content=False)
     cache = _open_cache(options, files)
     inputs = _inputs_key(options, files) if cache else b""
@@ -117,17 +132,17 @@ def _build(options: BuildOptions) -> BuildResult:
             report.extend(stamp.diagnostics)
             return BuildResult(report, files_written=stamp.files, unchanged=True)
     if cache:
+        cache.forget_stamp()  # until this build has succeeded
         cache.load()
     checked = check(options, files=files, load_problems=problems, cache=cache)
+    if cache:
+        cache.save_entries(checked.stats)
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache)
-    if cache:
-        stamp = None
-        if result.ok:
-            listing = folder_listing(options.out_dir)
-            stamp = Stamp(inputs, listing, tuple(result.report), result.files_written)
-        cache.save(checked.stats, stamp)
+    if cache and result.ok:
+        listing = folder_listing(options.out_dir)
+        cache.save_stamp(Stamp(inputs, listing, tuple(result.report), result.files_written))
     return result
 
 
@@ -204,10 +219,13 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
         forked = workers > 1
 
         def chunk(part: Sequence[Any]) -> tuple[Any, Fresh | None, int, int]:
+            staging = counts.staging if counts and forked else None
+            count, reused = (staging.count, staging.reused) if staging else (0, 0)
             value = task(part)
             fresh = cache.take_fresh() if cache else None
-            staging = counts.staging if counts and forked else None
-            return value, fresh, staging.count if staging else 0, staging.reused if staging else 0
+            if staging:  # a worker runs several chunks: send what this one added
+                count, reused = staging.count - count, staging.reused - reused
+            return value, fresh, count, reused
 
         results = map_chunks(chunk, items, workers)
         if cache and kept:

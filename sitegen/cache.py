@@ -268,22 +268,34 @@ class BuildCache:
         found = read_signed(self.folder / _STAMP_FILE, self._key)
         return found if isinstance(found, Stamp) else None
 
-    def save(
-        self, stats: dict[str, tuple[tuple[int, int, int], bytes]], stamp: Stamp | None
-    ) -> None:
-        """Keep what this build used (so the cache does not grow without end) and its stamp."""
+    def save_entries(self, stats: dict[str, tuple[tuple[int, int, int], bytes]]) -> None:
+        """Keep the entries this build used (so the cache does not grow without end), then let
+        go of them: pages are rendered from the site model, and a big site's rendering workers
+        should not inherit a copy of the cache."""
         used = self.fresh
-        data = {
-            "generation": self.generation,
-            "parsed": _subset(self.parsed, used.used_parsed | used.parsed.keys()),
-            "markdown": _subset(self.markdown, used.used_markdown | used.markdown.keys()),
-            "stats": stats,
-        }
-        write_signed(self.folder / _DATA_FILE, self._key, data)
+        unchanged = (
+            not used.parsed
+            and not used.markdown
+            and len(used.used_parsed) == len(self.parsed)
+            and len(used.used_markdown) == len(self.markdown)
+            and stats == self.stats
+        )
+        if not unchanged:
+            data = {
+                "generation": self.generation,
+                "parsed": _subset(self.parsed, used.used_parsed | used.parsed.keys()),
+                "markdown": _subset(self.markdown, used.used_markdown | used.markdown.keys()),
+                "stats": stats,
+            }
+            write_signed(self.folder / _DATA_FILE, self._key, data)
+        self.parsed, self.markdown, self.stats, self.fresh = {}, {}, stats, Fresh()
+
+    def save_stamp(self, stamp: Stamp | None) -> None:
+        """Record a successful build (None: the last build failed, so the next one must run)."""
         if stamp is not None:
             write_signed(self.folder / _STAMP_FILE, self._key, stamp)
         else:
-            (self.folder / _STAMP_FILE).unlink(missing_ok=True)
+            self.forget_stamp()
 
     def forget_stamp(self) -> None:
         try:
