@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from sitegen.diagnostics import Diagnostic
 
@@ -99,19 +99,37 @@ def read_signed(path: Path, key: bytes | None) -> Any:
 
 def write_signed(path: Path, key: bytes | None, value: object) -> None:
     """Pickle `value` into `path` with its keyed hash; written beside and renamed, so a reader
-    never sees half a file. Failure to write a cache is never an error."""
+    never sees half a file. The pickle streams to disk (a big site's cache is never held as
+    one more copy in memory). Failure to write a cache is never an error."""
     if key is None:
         return
     try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with temporary.open("wb") as stream:
-            stream.write(_mac(key, payload))
-            stream.write(payload)
+            stream.write(bytes(_MAC_SIZE))
+            signer = _SigningWriter(stream, key)
+            pickle.dump(value, signer, protocol=pickle.HIGHEST_PROTOCOL)
+            stream.seek(0)
+            stream.write(signer.mac())
         os.replace(temporary, path)
     except OSError:
         return
+
+
+class _SigningWriter:
+    """A file-like sink that hashes what passes through it on its way to `stream`."""
+
+    def __init__(self, stream: BinaryIO, key: bytes) -> None:
+        self.stream = stream
+        self.hasher = hmac.new(key, digestmod=hashlib.blake2b)
+
+    def write(self, data: bytes) -> int:
+        self.hasher.update(data)
+        return self.stream.write(data)
+
+    def mac(self) -> bytes:
+        return self.hasher.digest()[:_MAC_SIZE]
 
 
 # -- fingerprints ----------------------------------------------------------------------------------

@@ -2,9 +2,8 @@
 
 Markdown and page rendering are pure Python and CPU-bound, so threads would not help; forked
 workers do, and they inherit the parent's state (the site model, compiled templates, the cache)
-for free instead of having it pickled to them. A task is a plain closure: it is parked in a
-module global before the fork, and the children find it there, so nothing but a chunk number and
-the chunk's result ever crosses a pipe.
+for free instead of having it pickled to them. A task is a plain closure that the children
+inherit with everything else, so only the results cross a pipe.
 
 Results always come back in chunk order, so a parallel build produces exactly what a
 one-process build does. Where fork is not available (Windows, macOS where it is unsafe), or the
@@ -13,7 +12,10 @@ work is too small to pay for starting a pool, everything runs in the calling pro
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -27,8 +29,6 @@ WORKERS_VARIABLE = "SITEGEN_WORKERS"
 MIN_ITEMS_PER_WORKER = 150
 """Below this many items per extra process a pool costs more than it saves (measured: starting
 a forked pool and shipping results back is worth about this many explainers of work)."""
-
-_task: Callable[[int], Any] | None = None
 
 
 def can_fork() -> bool:
@@ -70,18 +70,96 @@ def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: in
 
 
 def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
-    """`task(0) .. task(count - 1)` across `workers` forked processes, results in order."""
-    global _task
-    import multiprocessing
+    """`task(0) .. task(count - 1)` across `workers` processes, results in order.
 
-    _task = task
+    This process is one of the workers: it forks `workers - 1` children and takes its own
+    share. A forked child starts out sharing all of its parent's memory, and memory counted
+    per process counts it once per process, so one child fewer costs a whole copy less (and
+    the parent does not sit idle). Shares are interleaved (`i`, `i + workers`, ...), so that
+    expensive and cheap chunks spread evenly.
+    """
+    if workers <= 1 or count <= 1:
+        return [task(index) for index in range(count)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _trim_memory()
+    children = [_fork_child(task, count, workers, share) for share in range(1, workers)]
+    results: dict[int, R] = {}
     try:
-        with multiprocessing.get_context("fork").Pool(min(workers, count)) as pool:
-            return pool.map(_run, range(count), chunksize=1)
+        results.update((index, task(index)) for index in range(0, count, workers))
+        while children:
+            pid, pipe = children[0]
+            results.update(_collect(pid, pipe))
+            children.pop(0)
     finally:
-        _task = None
+        for pid, pipe in children:  # only after a failure: stop the others
+            _stop(pid, pipe)
+    return [results[index] for index in range(count)]
 
 
-def _run(index: int) -> Any:
-    assert _task is not None, "fork_map sets the task before starting its workers"
-    return _task(index)
+def _trim_memory() -> None:
+    """Give memory freed by earlier stages back to the system before forking, so that children
+    do not start out with it mapped (glibc keeps freed heap pages unless asked)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
+
+
+def _fork_child(task: Callable[[int], R], count: int, workers: int, share: int) -> tuple[int, int]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    os.close(read_end)  # in the child from here on: never return into the parent's code
+    status = 0
+    try:
+        try:
+            outcome: tuple[str, Any] = (
+                "ok",
+                {index: task(index) for index in range(share, count, workers)},
+            )
+        except BaseException as err:
+            outcome = ("error", _portable(err))
+        with os.fdopen(write_end, "wb") as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, pipe: int) -> dict[int, Any]:
+    """A child's results, once it has sent them all and exited."""
+    with os.fdopen(pipe, "rb") as stream:
+        try:
+            kind, value = pickle.load(stream)
+        except Exception:  # nothing, or half a result: the child died
+            kind, value = "error", RuntimeError(f"a build worker (process {pid}) died")
+    os.waitpid(pid, 0)
+    if kind == "error":
+        raise value
+    return dict(value)
+
+
+def _stop(pid: int, pipe: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(pipe)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+
+
+def _portable(err: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a RuntimeError that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(err))
+    except Exception:
+        return RuntimeError(f"{type(err).__name__}: {err}")
+    return err
