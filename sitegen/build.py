@@ -7,6 +7,7 @@ together, and the output is replaced only when no stage found an error.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -216,10 +217,10 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
 
     def run(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
         kept = cache.take_fresh() if cache else None
-        forked = workers > 1
+        parent = os.getpid()
 
         def chunk(part: Sequence[Any]) -> tuple[Any, Fresh | None, int, int]:
-            staging = counts.staging if counts and forked else None
+            staging = counts.staging if counts and os.getpid() != parent else None
             count, reused = (staging.count, staging.reused) if staging else (0, 0)
             value = task(part)
             fresh = cache.take_fresh() if cache else None

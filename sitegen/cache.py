@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import secrets
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -80,8 +81,9 @@ def _mac(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, payload, hashlib.blake2b).digest()[:_MAC_SIZE]
 
 
-def read_signed(path: Path, key: bytes | None) -> Any:
-    """The object pickled in `path`, or None when the file is missing, foreign or damaged."""
+def read_signed(path: Path, key: bytes | None) -> list[Any] | None:
+    """The objects pickled one after another in `path`, or None when the file is missing,
+    foreign or damaged."""
     if key is None:
         return None
     try:
@@ -91,16 +93,23 @@ def read_signed(path: Path, key: bytes | None) -> Any:
     mac, payload = data[:_MAC_SIZE], memoryview(data)[_MAC_SIZE:]
     if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(key, payload)):
         return None
+    stream = io.BytesIO(payload)
+    values = []
     try:
-        return pickle.loads(payload)
+        while stream.tell() < len(payload):
+            values.append(pickle.load(stream))
     except Exception:  # a version skew inside a signed file: treat as no cache
         return None
+    return values
 
 
-def write_signed(path: Path, key: bytes | None, value: object) -> None:
-    """Pickle `value` into `path` with its keyed hash; written beside and renamed, so a reader
-    never sees half a file. The pickle streams to disk (a big site's cache is never held as
-    one more copy in memory). Failure to write a cache is never an error."""
+def write_signed(path: Path, key: bytes | None, values: Iterable[object]) -> None:
+    """Pickle `values` one after another into `path`, with a keyed hash of them all.
+
+    Written beside and renamed, so a reader never sees half a file. Each value is a pickle of
+    its own, streamed to disk: the pickler's memo, which remembers every object of one pickle,
+    stays as small as one value however big the cache. Failure to write is never an error.
+    """
     if key is None:
         return
     try:
@@ -109,7 +118,8 @@ def write_signed(path: Path, key: bytes | None, value: object) -> None:
         with temporary.open("wb") as stream:
             stream.write(bytes(_MAC_SIZE))
             signer = _SigningWriter(stream, key)
-            pickle.dump(value, signer, protocol=pickle.HIGHEST_PROTOCOL)
+            for value in values:
+                pickle.dump(value, signer, protocol=pickle.HIGHEST_PROTOCOL)
             stream.seek(0)
             stream.write(signer.mac())
         os.replace(temporary, path)
@@ -240,11 +250,13 @@ class BuildCache:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
         _fast_pickling()
-        stored = read_signed(self.folder / _DATA_FILE, self._key)
-        if isinstance(stored, dict) and stored.get("generation") == self.generation:
-            self.parsed = stored["parsed"]
-            self.markdown = stored["markdown"]
-            self.stats = stored["stats"]
+        stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
+        header = stored[0]
+        if not isinstance(header, dict) or header.get("generation") != self.generation:
+            return
+        self.stats = header["stats"]
+        for table, entries in stored[1:]:
+            (self.parsed if table == "parsed" else self.markdown).update(entries)
 
     # parsed front matter
 
@@ -283,8 +295,8 @@ class BuildCache:
     # the stamp
 
     def stamp(self) -> Stamp | None:
-        found = read_signed(self.folder / _STAMP_FILE, self._key)
-        return found if isinstance(found, Stamp) else None
+        found = read_signed(self.folder / _STAMP_FILE, self._key) or [None]
+        return found[0] if isinstance(found[0], Stamp) else None
 
     def save_entries(self, stats: dict[str, tuple[tuple[int, int, int], bytes]]) -> None:
         """Keep the entries this build used (so the cache does not grow without end), then let
@@ -299,19 +311,18 @@ class BuildCache:
             and stats == self.stats
         )
         if not unchanged:
-            data = {
-                "generation": self.generation,
-                "parsed": _subset(self.parsed, used.used_parsed | used.parsed.keys()),
-                "markdown": _subset(self.markdown, used.used_markdown | used.markdown.keys()),
-                "stats": stats,
-            }
-            write_signed(self.folder / _DATA_FILE, self._key, data)
+            batches = [
+                *_batches("parsed", self.parsed, used.used_parsed | used.parsed.keys()),
+                *_batches("markdown", self.markdown, used.used_markdown | used.markdown.keys()),
+            ]
+            header = {"generation": self.generation, "stats": stats}
+            write_signed(self.folder / _DATA_FILE, self._key, [header, *batches])
         self.parsed, self.markdown, self.stats, self.fresh = {}, {}, stats, Fresh()
 
     def save_stamp(self, stamp: Stamp | None) -> None:
         """Record a successful build (None: the last build failed, so the next one must run)."""
         if stamp is not None:
-            write_signed(self.folder / _STAMP_FILE, self._key, stamp)
+            write_signed(self.folder / _STAMP_FILE, self._key, [stamp])
         else:
             self.forget_stamp()
 
@@ -352,8 +363,23 @@ def _by_value(getter: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[Any
     return type(value), getter(value)
 
 
-def _subset(table: dict[bytes, T], keys: Iterable[bytes]) -> dict[bytes, T]:
-    return {key: table[key] for key in keys if key in table}
+_BATCH = 500
+"""Cache entries per pickle in the cache file."""
+
+
+def _batches(
+    name: str, table: dict[bytes, T], keys: Iterable[bytes]
+) -> Iterator[tuple[str, dict[bytes, T]]]:
+    """The entries of `table` that are in `keys`, as (name, entries) groups of `_BATCH`."""
+    batch: dict[bytes, T] = {}
+    for key in keys:
+        if key in table:
+            batch[key] = table[key]
+            if len(batch) == _BATCH:
+                yield name, batch
+                batch = {}
+    if batch:
+        yield name, batch
 
 
 # -- rendered Markdown -----------------------------------------------------------------------------
