@@ -31,7 +31,7 @@ from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import HAS_LIBYAML, parse_document
 from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
 from sitegen.model import Site, SiteConfig
-from sitegen.parallel import map_chunks, worker_count
+from sitegen.parallel import in_child, map_chunks, worker_count
 from sitegen.parse import (
     ActorSource,
     ExplainerSource,
@@ -134,10 +134,17 @@ def _build(options: BuildOptions) -> BuildResult:
             return BuildResult(report, files_written=stamp.files, unchanged=True)
     if cache:
         cache.forget_stamp()  # until this build has succeeded
-        cache.load()
-    checked = check(options, files=files, load_problems=problems, cache=cache)
-    if cache:
-        cache.save_entries(checked.stats)
+
+    def checked_and_cached() -> CheckResult:
+        if cache:
+            cache.load()
+        checked = check(options, files=files, load_problems=problems, cache=cache)
+        if cache:
+            cache.save_entries(checked.stats)
+        return checked
+
+    big = worker_count(len(files.content)) > 1
+    checked = in_child(checked_and_cached) if big else checked_and_cached()
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache)

@@ -97,6 +97,26 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     return [results[index] for index in range(count)]
 
 
+def in_child(task: Callable[[], R]) -> R:
+    """`task()` run in a forked child, its result sent back.
+
+    For a stage that builds up much more memory than it returns (parsing and assembling a big
+    site leave fragments of freed objects behind that a process never gives back): the child
+    exits with all of it, and this process receives just the result, packed tight, before it
+    forks the next stage's workers.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _trim_memory()
+    pid, pipe = _fork_child(lambda _index: task(), 1, 1, 0)
+    try:
+        result: R = _collect(pid, pipe)[0]
+    except BaseException:
+        _stop(pid, pipe)
+        raise
+    return result
+
+
 def _trim_memory() -> None:
     """Give memory freed by earlier stages back to the system before forking, so that children
     do not start out with it mapped (glibc keeps freed heap pages unless asked)."""
