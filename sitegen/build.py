@@ -265,8 +265,9 @@ def _inputs_key(options: BuildOptions, files: SiteFiles) -> bytes:
         str(options.out_dir.resolve()),
         str(options.strict),
     ]
+    root = str(files.root)
     for file in files.content:
-        parts += [file.path, repr(stat_key(files.root / file.path))]
+        parts += [file.path, repr(stat_key(os.path.join(root, file.path)))]
     for path, source in files.static.items():
         parts += [path, str(source), repr(stat_key(source))]
     return digest(*parts)

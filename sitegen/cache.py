@@ -175,7 +175,7 @@ def generation(
     return digest(*parts)
 
 
-def stat_key(path: Path) -> tuple[int, int, int] | None:
+def stat_key(path: Path | str) -> tuple[int, int, int] | None:
     """(size, modification time, inode) of a file: equal keys mean "not touched since"."""
     try:
         found = os.stat(path)
@@ -193,13 +193,13 @@ def folder_listing(folder: Path) -> bytes:
     if not folder.is_dir():
         return b""
     entries: list[str] = []
-    pending = [folder]
+    pending = [str(folder)]
     while pending:
         current = pending.pop()
         with os.scandir(current) as found:
             for entry in found:
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
+                    pending.append(entry.path)
                 else:
                     info = entry.stat(follow_symlinks=False)
                     entries.append(
