@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from sitegen.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the cache is read before a build knows it must render anything
+    from markupsafe import Markup
+
     from sitegen.markdown import ActorLink, LinkResolver, MarkdownRenderer, RenderedBody
     from sitegen.urls import BaseUrl
 
@@ -57,11 +59,18 @@ Lookup = tuple[str, str, Any]
 # -- signed files ----------------------------------------------------------------------------------
 
 
+def _key_path() -> Path:
+    """`$SITEGEN_CACHE_KEY_DIR/key`, else `sitegen/cache-key` in the user's cache folder."""
+    chosen = os.environ.get(KEY_VARIABLE)
+    if chosen:
+        return Path(chosen) / "key"
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "sitegen" / "cache-key"
+
+
 def _secret() -> bytes | None:
     """The per-user signing key, made on first use; None when it cannot be kept anywhere."""
-    base = os.environ.get(KEY_VARIABLE) or os.environ.get("XDG_CACHE_HOME")
-    folder = Path(base) if base else Path.home() / ".cache"
-    path = folder / "sitegen" / "cache-key" if not os.environ.get(KEY_VARIABLE) else folder / "key"
+    path = _key_path()
     try:
         if path.is_file():
             key = path.read_bytes()
@@ -73,7 +82,7 @@ def _secret() -> bytes | None:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(key)
         return key
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
 
 
@@ -443,7 +452,9 @@ class CachedMarkdown:
             ),
         )
 
-    def render_inline(self, text: str, *, path: str, line: int, resolver: LinkResolver) -> Any:
+    def render_inline(
+        self, text: str, *, path: str, line: int, resolver: LinkResolver
+    ) -> tuple[Markup, tuple[Diagnostic, ...]]:
         return self._cached(
             ("inline", path, line, False, text),
             resolver,
@@ -452,7 +463,9 @@ class CachedMarkdown:
             ),
         )
 
-    def render_block(self, text: str, *, path: str, first_line: int, resolver: LinkResolver) -> Any:
+    def render_block(
+        self, text: str, *, path: str, first_line: int, resolver: LinkResolver
+    ) -> tuple[Markup, tuple[Diagnostic, ...]]:
         return self._cached(
             ("block", path, first_line, False, text),
             resolver,
