@@ -106,8 +106,7 @@ class Staging:
         """Write one output file, or link the previous build's identical file."""
         target = self._target(path)
         previous = self.out / path
-        if _same_bytes(previous, data):
-            os.link(previous, target)
+        if _same_bytes(previous, data) and _link(previous, target):
             self.reused += 1
         else:
             with open(target, "wb") as stream:
@@ -118,8 +117,7 @@ class Staging:
         """Copy a static file, or link the previous build's copy when it is still the same."""
         target = self._target(path)
         previous = self.out / path
-        if _same_file(previous, source):
-            os.link(previous, target)
+        if _same_file(previous, source) and _link(previous, target):
             self.reused += 1
         else:
             shutil.copyfile(source, target)
@@ -148,6 +146,15 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         return target
+
+
+def _link(previous: Path, target: Path) -> bool:
+    """Hard-link the previous output's file; False where the file system cannot."""
+    try:
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
 
 
 def _same_bytes(previous: Path, data: bytes) -> bool:
