@@ -8,8 +8,6 @@ leftover from an interrupted swap put back by the next build.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import filecmp
 import os
 import shutil
@@ -195,6 +193,9 @@ def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here, not at the top: ctypes.util costs a noticeable share of start-up
+    import ctypes.util
+
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False
