@@ -2,6 +2,15 @@
 
 Each stage returns values and diagnostics; problems from every stage are collected and reported
 together, and the output is replaced only when no stage found an error.
+
+On a big site the stages run in forked worker processes (sitegen/parallel.py): files are
+parsed, explainers' Markdown rendered and pages rendered in chunks, and the results come back
+in order, so the output is byte for byte that of a one-process build. With the cache
+(sitegen/cache.py), a build first checks whether any input changed at all (if not, it does
+nothing); otherwise only files whose bytes changed are parsed again and only Markdown whose
+text, or whose answers from the rest of the site, changed is rendered again. Pages are rendered
+straight into a staging folder, reusing the previous output's file wherever the bytes are the
+same, and the folder is swapped in only at the end.
 """
 
 from __future__ import annotations
