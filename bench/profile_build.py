@@ -25,9 +25,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen import build as build_module  # noqa: E402
-from sitegen import cache as cache_module  # noqa: E402
-from sitegen.build import BuildOptions, build  # noqa: E402
+from sitegen import build as build_module
+from sitegen import cache as cache_module
+from sitegen.build import BuildOptions, build
 
 STAGES = (
     (build_module, "load_site", "load"),
