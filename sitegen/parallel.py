@@ -3,7 +3,7 @@
 Markdown and page rendering are pure Python and CPU-bound, so threads would not help; forked
 workers do, and they inherit the parent's state (the site model, compiled templates, the cache)
 for free instead of having it pickled to them. A task is a plain closure that the children
-inherit with everything else, so only the results cross a pipe.
+inherit with everything else, so only the results travel back (through a temporary file).
 
 Results always come back in chunk order, so a parallel build produces exactly what a
 one-process build does. Where fork is not available (Windows, macOS where it is unsafe), or the
@@ -17,8 +17,9 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,12 +89,12 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     try:
         results.update((index, task(index)) for index in range(0, count, workers))
         while children:
-            pid, pipe = children[0]
-            results.update(_collect(pid, pipe))
+            pid, spool = children[0]
+            results.update(_collect(pid, spool))
             children.pop(0)
     finally:
-        for pid, pipe in children:  # only after a failure: stop the others
-            _stop(pid, pipe)
+        for pid, spool in children:  # only after a failure: stop the others
+            _stop(pid, spool)
     return [results[index] for index in range(count)]
 
 
@@ -108,11 +109,11 @@ def in_child(task: Callable[[], R]) -> R:
     sys.stdout.flush()
     sys.stderr.flush()
     _trim_memory()
-    pid, pipe = _fork_child(lambda _index: task(), 1, 1, 0)
+    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0)
     try:
-        result: R = _collect(pid, pipe)[0]
+        result: R = _collect(pid, spool)[0]
     except BaseException:
-        _stop(pid, pipe)
+        _stop(pid, spool)
         raise
     return result
 
@@ -131,14 +132,18 @@ def _trim_memory() -> None:
         trim(0)
 
 
-def _fork_child(task: Callable[[int], R], count: int, workers: int, share: int) -> tuple[int, int]:
-    read_end, write_end = os.pipe()
+def _fork_child(
+    task: Callable[[int], R], count: int, workers: int, share: int
+) -> tuple[int, BinaryIO]:
+    """Fork a child that computes its share and writes the results to an unnamed temporary
+    file, then exits. Through a file rather than a pipe, the child need not wait, holding all
+    its memory, until the parent is ready to read: it is gone before the parent takes in its
+    results, so the two never hold their peaks at once."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or _stop)
     pid = os.fork()
     if pid:
-        os.close(write_end)
-        return pid, read_end
-    os.close(read_end)  # in the child from here on: never return into the parent's code
-    status = 0
+        return pid, spool
+    status = 0  # in the child from here on: never return into the parent's code
     try:
         try:
             outcome: tuple[str, Any] = (
@@ -147,30 +152,30 @@ def _fork_child(task: Callable[[int], R], count: int, workers: int, share: int) 
             )
         except BaseException as err:
             outcome = ("error", _portable(err))
-        with os.fdopen(write_end, "wb") as stream:
-            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.flush()
     except BaseException:
         status = 1
     finally:
         os._exit(status)
 
 
-def _collect(pid: int, pipe: int) -> dict[int, Any]:
-    """A child's results, once it has sent them all and exited."""
-    with os.fdopen(pipe, "rb") as stream:
+def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
+    """A child's results, once it has written them all and exited."""
+    _pid, status = os.waitpid(pid, 0)
+    with spool:
+        spool.seek(0)
         try:
-            kind, value = pickle.load(stream)
-        except Exception:  # nothing, or half a result: the child died
-            kind, value = "error", RuntimeError(f"a build worker (process {pid}) died")
-    os.waitpid(pid, 0)
+            kind, value = pickle.load(spool) if status == 0 else ("error", None)
+        except Exception:  # nothing, or half a result
+            kind, value = "error", None
     if kind == "error":
-        raise value
+        raise value or RuntimeError(f"a build worker (process {pid}) died")
     return dict(value)
 
 
-def _stop(pid: int, pipe: int) -> None:
-    with contextlib.suppress(OSError):
-        os.close(pipe)
+def _stop(pid: int, spool: BinaryIO) -> None:
+    spool.close()
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGTERM)
         os.waitpid(pid, 0)
