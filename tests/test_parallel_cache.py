@@ -15,7 +15,7 @@ import pytest
 from sitegen import build as build_module
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.cache import CACHE_DIR
-from tests.helpers import write_files
+from tests.helpers import REPO, write_files
 
 ACTORS = ("ana-reyes", "boris-lind", "central-bank", "dara-okoye", "emil-varga")
 
@@ -242,3 +242,29 @@ def test_a_failed_build_leaves_the_previous_output(
     assert len([d for d in result.report if d.is_error]) == 1
     assert _identities(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_missing_libyaml_is_a_notice_not_a_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_files(tmp_path / "src", _site_files(2))
+    monkeypatch.setattr(build_module, "HAS_LIBYAML", False)
+    result = build(BuildOptions(root=root, out=tmp_path / "site", strict=True))
+    assert result.ok
+    assert any("libyaml" in notice for notice in result.notices)
+
+
+def test_help_and_version_import_no_engine() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom sitegen import cli\n"
+        "for args in (['--version'], ['--help'], ['build', '--help']):\n"
+        "    try:\n        cli.main(args)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('jinja2', 'markdown_it', 'yaml') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
