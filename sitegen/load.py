@@ -107,7 +107,7 @@ def _content_files(
             continue
         raw = _read_bytes(path, f"content/{rel}", problems) if read else b""
         if raw is not None:
-            yield SourceFile(f"content/{rel}", _kind(PurePosixPath(rel)), raw)
+            yield SourceFile(f"content/{rel}", _kind(rel), raw)
 
 
 def read_source(root: Path, file: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
@@ -116,8 +116,8 @@ def read_source(root: Path, file: SourceFile) -> tuple[bytes | None, list[Diagno
     return _read_bytes(root / file.path, file.path, problems), problems
 
 
-def _kind(rel: PurePosixPath) -> Kind:
-    top = rel.parts[0] if len(rel.parts) > 1 else ""
+def _kind(rel: str) -> Kind:
+    top = rel.partition("/")[0] if "/" in rel else ""
     if top == "actors":
         return Kind.ACTOR
     if top == "pages":
@@ -189,22 +189,22 @@ def _walk(
                 problems, _display(folder, root, rel_dir), f"cannot read folder: {err.strerror}"
             )
             continue
+        prefix = "" if rel_dir == PurePosixPath() else f"{rel_dir.as_posix()}/"
         for entry in entries:
             if _ignored(entry.name, skip_private=skip_private):
                 continue
-            rel = rel_dir / entry.name
             path = Path(entry.path)
             if entry.is_symlink() and not _inside(path, root):
                 _report(
                     problems,
-                    _display(folder, root, rel),
+                    _display(folder, root, rel_dir / entry.name),
                     "is a symlink that leads outside the site folder; refused",
                 )
                 continue
             if entry.is_dir():
-                pending.append((path, rel))
-            elif entry.is_file():
-                found.append((rel.as_posix(), path))
+                pending.append((path, rel_dir / entry.name))
+            elif entry.is_file():  # a plain string: a big site has tens of thousands of files
+                found.append((prefix + entry.name, path))
     yield from sorted(found)
 
 
