@@ -336,7 +336,9 @@ def check(
     sources = parse_sources(files, config, options.drafts, report, cache, stats)
     markdown = MarkdownRenderer(allow_html=config.allow_html)
     renderer = CachedMarkdown(markdown, cache) if cache else markdown
-    workers = worker_count(len(sources.explainers))
+    # Workers pay only for real work: after a small edit, nearly every body is in the cache.
+    bodies = ((s.path, s.body.place.line, s.body.text) for s in sources.explainers)
+    workers = worker_count(cache.unrendered(bodies) if cache else len(sources.explainers))
     site, problems = assemble(
         config, sources, renderer, __version__, run_chunks=_runner(workers, cache)
     )
@@ -358,14 +360,19 @@ def parse_sources(
     when asked for. Files listed without reading are read here; with a cache, a file whose
     bytes were parsed before is not parsed again (nor read, when its size and time match)."""
     zone = zone_of(config)
+    root = str(files.root)
+    changed = (
+        cache.unparsed((file.path, os.path.join(root, file.path)) for file in files.content)
+        if cache
+        else len(files.content)
+    )
+    workers = worker_count(changed)
 
     def parse_chunk(chunk: Sequence[SourceFile]) -> list[_Parsed]:
         return [_parse_one(files.root, file, config, zone, drafts, cache) for file in chunk]
 
     parsed = [
-        item
-        for chunk in _runner(worker_count(len(files.content)), cache)(parse_chunk, files.content)
-        for item in chunk
+        item for chunk in _runner(workers, cache)(parse_chunk, files.content) for item in chunk
     ]
     for item in parsed:
         report.extend(item.problems)

@@ -269,13 +269,27 @@ class BuildCache:
 
     # parsed front matter
 
-    def file_key(self, path: str, real: Path) -> tuple[bytes | None, tuple[int, int, int] | None]:
+    def file_key(
+        self, path: str, real: Path | str
+    ) -> tuple[bytes | None, tuple[int, int, int] | None]:
         """The content key of a file whose stat key is unchanged since it was last hashed."""
         key = stat_key(real)
         known = self.stats.get(path)
         if key is not None and known is not None and known[0] == key:
             return known[1], key
         return None, key
+
+    def unparsed(self, paths: Iterable[tuple[str, Path | str]]) -> int:
+        """How many of these files changed since they were parsed (by size, time and inode)."""
+        return sum(1 for path, real in paths if self.file_key(path, real)[0] is None)
+
+    def unrendered(self, bodies: Iterable[tuple[str, int, str]]) -> int:
+        """How many explainer bodies (path, first line, text) have no rendering in the cache."""
+        return sum(
+            1
+            for path, line, text in bodies
+            if markdown_key("body", path, line, True, text) not in self.markdown
+        )
 
     def get_parsed(self, key: bytes) -> Any:
         found = self.parsed.get(key)
@@ -394,6 +408,11 @@ def _batches(
 # -- rendered Markdown -----------------------------------------------------------------------------
 
 
+def markdown_key(kind: str, path: str, line: int, lift: bool, text: str) -> bytes:
+    """The cache key of one piece of Markdown: its text, where it stands, how it is rendered."""
+    return digest(kind, path, str(line), str(lift), text)
+
+
 class RecordingResolver:
     """A resolver that notes every question asked of it and the answer given."""
 
@@ -481,7 +500,7 @@ class CachedMarkdown:
         render: Callable[[RecordingResolver], T],
     ) -> T:
         kind, path, line, lift, text = what
-        key = digest(kind, path, str(line), str(lift), text)
+        key = markdown_key(kind, path, line, lift, text)
         cache = self.cache
         found = cache.markdown.get(key)
         if found is not None and _still_valid(found[1], resolver):
