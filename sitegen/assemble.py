@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -149,8 +149,13 @@ def assemble(
     renderer: MarkdownRenderer,
     version: str,
     memo: AssemblyMemo | None = None,
+    run_chunks: ChunkRunner | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
-    """The site model from all sources, with every cross-reference checked."""
+    """The site model from all sources, with every cross-reference checked.
+
+    Explainers are independent of each other once the site-wide tables exist, so `run_chunks`
+    may build them in worker processes (it returns each chunk's results, in order).
+    """
     problems: list[Diagnostic] = []
     base = config.base_url
     explainer_links, page_links = _claim_urls(sources, base, problems)
@@ -177,13 +182,26 @@ def assemble(
         memo.begin((config, file_actors, actor_names, name_index, content_links))
         make_explainer = partial(memo.explainer, builder)
 
+    for source in file_actors.values():  # once, here, rather than once per worker
+        builder.file_actor(source)
+
+    def build_chunk(chunk: Sequence[ExplainerSource]) -> list[_Built]:
+        return [
+            builder.isolated(make_explainer, source, explainer_links[source.path])
+            for source in chunk
+        ]
+
+    todo = [source for source in sources.explainers if source.path in explainer_links]
+    built = [
+        item
+        for chunk in (run_chunks(build_chunk, todo) if run_chunks else [build_chunk(todo)])
+        for item in chunk
+    ]
+    for item in built:
+        problems.extend(item.problems)
+        builder.mentions[item.explainer.source_path] = item.mentions
     explainers = sorted(
-        (
-            make_explainer(source, explainer_links[source.path])
-            for source in sources.explainers
-            if source.path in explainer_links
-        ),
-        key=lambda e: (-e.date.value.timestamp(), e.slug),
+        (item.explainer for item in built), key=lambda e: (-e.date.value.timestamp(), e.slug)
     )
     site_actors = {
         actor_id: builder.site_actor(actor_id, spec)
@@ -327,6 +345,21 @@ def merge_actor(base: Actor | None, spec: ActorSpec, link: str) -> Actor:
 # -- the builder -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """One explainer with the problems and mentions found while building it."""
+
+    explainer: Explainer
+    problems: tuple[Diagnostic, ...]
+    mentions: tuple[str, ...]
+
+
+ChunkRunner = Callable[
+    [Callable[[Sequence[ExplainerSource]], list[_Built]], Sequence[ExplainerSource]],
+    list[list[_Built]],
+]
+
+
 class _Builder:
     """Turns sources into model objects, rendering their Markdown with one shared resolver."""
 
@@ -346,6 +379,17 @@ class _Builder:
         self.problems = problems
         self._file_actor_cache: dict[str, Actor] = {}
         self.mentions: dict[str, tuple[str, ...]] = {}
+
+    def isolated(
+        self, make: Callable[[ExplainerSource, str], Explainer], source: ExplainerSource, url: str
+    ) -> _Built:
+        """Build one explainer, taking what it adds to the shared problems and mentions back
+        out, so that the result is the same in whichever process it is built."""
+        start = len(self.problems)
+        explainer = make(source, url)
+        found = tuple(self.problems[start:])
+        del self.problems[start:]
+        return _Built(explainer, found, self.mentions.pop(source.path, ()))
 
     # pieces of Markdown
 

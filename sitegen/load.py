@@ -57,12 +57,17 @@ def theme_dir() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def load_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
-    """Read the config, content, templates and static file list of the site at `root`."""
+def load_site(root: Path, *, read_content: bool = True) -> tuple[SiteFiles, list[Diagnostic]]:
+    """Read the config, content, templates and static file list of the site at `root`.
+
+    With `read_content=False` content files are listed but not read (their `raw` is empty):
+    a large site's bytes then never sit in memory all at once, and `read_source` reads each
+    file where it is parsed, in whichever worker process that is.
+    """
     root = root.resolve()
     problems: list[Diagnostic] = []
     config = _read_config(root, problems)
-    content = tuple(_content_files(root, problems))
+    content = tuple(_content_files(root, problems, read=read_content))
     theme = theme_dir()
     templates, template_paths = _templates(
         theme / "templates", theme / "templates", "(built-in theme)/"
@@ -93,18 +98,26 @@ def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
     return _read_bytes(path, CONFIG_NAME, problems)
 
 
-def _content_files(root: Path, problems: list[Diagnostic]) -> Iterator[SourceFile]:
+def _content_files(
+    root: Path, problems: list[Diagnostic], *, read: bool = True
+) -> Iterator[SourceFile]:
     content = root / "content"
     for rel, path in _walk(content, root, problems, skip_private=True):
         if not rel.endswith(".md"):
             continue
-        raw = _read_bytes(path, f"content/{rel}", problems)
+        raw = _read_bytes(path, f"content/{rel}", problems) if read else b""
         if raw is not None:
-            yield SourceFile(f"content/{rel}", _kind(PurePosixPath(rel)), raw)
+            yield SourceFile(f"content/{rel}", _kind(rel), raw)
 
 
-def _kind(rel: PurePosixPath) -> Kind:
-    top = rel.parts[0] if len(rel.parts) > 1 else ""
+def read_source(root: Path, file: SourceFile) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a content file listed without reading (`load_site(read_content=False)`)."""
+    problems: list[Diagnostic] = []
+    return _read_bytes(root / file.path, file.path, problems), problems
+
+
+def _kind(rel: str) -> Kind:
+    top = rel.partition("/")[0] if "/" in rel else ""
     if top == "actors":
         return Kind.ACTOR
     if top == "pages":
@@ -176,22 +189,22 @@ def _walk(
                 problems, _display(folder, root, rel_dir), f"cannot read folder: {err.strerror}"
             )
             continue
+        prefix = "" if rel_dir == PurePosixPath() else f"{rel_dir.as_posix()}/"
         for entry in entries:
             if _ignored(entry.name, skip_private=skip_private):
                 continue
-            rel = rel_dir / entry.name
             path = Path(entry.path)
             if entry.is_symlink() and not _inside(path, root):
                 _report(
                     problems,
-                    _display(folder, root, rel),
+                    _display(folder, root, rel_dir / entry.name),
                     "is a symlink that leads outside the site folder; refused",
                 )
                 continue
             if entry.is_dir():
-                pending.append((path, rel))
-            elif entry.is_file():
-                found.append((rel.as_posix(), path))
+                pending.append((path, rel_dir / entry.name))
+            elif entry.is_file():  # a plain string: a big site has tens of thousands of files
+                found.append((prefix + entry.name, path))
     yield from sorted(found)
 
 

@@ -8,6 +8,7 @@ at build time rather than shipped as an empty string.
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,70 @@ def render_site(
     on_progress: Progress | None = None,
 ) -> tuple[list[Output], list[Diagnostic]]:
     """Every output of the site, or the template problems that prevented them."""
+    outputs: list[Output] = []
+    problems = render_into(
+        site, templates, template_paths, static, outputs.append, on_progress=on_progress
+    )
+    return outputs, problems
+
+
+Sink = Callable[[Output], object]
+ChunkRunner = Callable[[Callable[[Sequence[PageJob]], Any], Sequence[PageJob]], list[Any]]
+
+
+def render_into(
+    site: Site,
+    templates: dict[str, str],
+    template_paths: dict[str, str],
+    static: dict[str, Path],
+    sink: Sink,
+    run_chunks: ChunkRunner | None = None,
+    on_progress: Progress | None = None,
+) -> list[Diagnostic]:
+    """Render every output of the site and hand each to `sink` as soon as it is made.
+
+    Pages are rendered by `run_chunks` (in worker processes, which then call `sink`
+    themselves: a sink that writes to disk works from any process, and no page's bytes travel
+    back); the feed, the sitemap and robots.txt in this process. Returns the template problems;
+    outputs handed over before a problem was found must then be thrown away by the caller.
+    `on_progress(done, total)` is told of the pages this process renders (with workers, the
+    parent renders a share of them, so the fraction still tracks the whole).
+    """
+    renderer = _Renderer(site_environment(site, templates), template_paths)
+    renderer.compile(sorted({job.template for job in page_jobs(site)}))
+    parent = os.getpid()
+
+    def render_chunk(jobs: Sequence[PageJob]) -> dict[str, Diagnostic]:
+        report = on_progress if os.getpid() == parent else None
+        for done, job in enumerate(jobs, 1):
+            output = renderer.page(job)
+            if output is not None:
+                sink(output)
+            if report is not None:
+                report(done, len(jobs))
+        return renderer.failures
+
+    jobs = list(page_jobs(site))
+    failures: dict[str, Diagnostic] = {}
+    for found in run_chunks(render_chunk, jobs) if run_chunks else [render_chunk(jobs)]:
+        for template, problem in found.items():
+            failures.setdefault(template, problem)
+    renderer.failures = failures
+    renderer.skip(failures)
+    for output in (
+        renderer.plain("feed.xml", "feed.xml", entries=site.explainers[:FEED_SIZE]),
+        renderer.plain("sitemap.xml", "sitemap.xml", pages=list(sitemap_entries(site))),
+        renderer.plain("robots.txt", "robots.txt"),
+    ):
+        if output is not None:
+            sink(output)
+    for path, source in static.items():
+        sink(Output(path, source=source))
+    return list(renderer.failures.values())
+
+
+def site_environment(site: Site, templates: dict[str, str]) -> jinja2.Environment:
+    """The Jinja environment with the site-wide globals every template receives."""
     env = make_environment(templates)
     base = site.config.base_url
     env.globals.update(
@@ -95,18 +160,7 @@ def render_site(
         absolute=site.absolute,
         asset=lambda path: base.link(f"static/{path}"),
     )
-    renderer = _Renderer(env, template_paths)
-    jobs = list(page_jobs(site))
-    outputs: list[Output | None] = []
-    for job in jobs:
-        outputs.append(renderer.page(job))
-        if on_progress is not None:
-            on_progress(len(outputs), len(jobs))
-    outputs.append(renderer.plain("feed.xml", "feed.xml", entries=site.explainers[:FEED_SIZE]))
-    outputs.append(renderer.plain("sitemap.xml", "sitemap.xml", pages=list(sitemap_entries(site))))
-    outputs.append(renderer.plain("robots.txt", "robots.txt"))
-    outputs.extend(Output(path, source=source) for path, source in static.items())
-    return [output for output in outputs if output is not None], renderer.problems
+    return env
 
 
 def page_jobs(site: Site) -> Iterator[PageJob]:
@@ -268,8 +322,25 @@ class _Renderer:
     def __init__(self, env: jinja2.Environment, template_paths: dict[str, str]) -> None:
         self.env = env
         self.template_paths = template_paths
-        self.problems: list[Diagnostic] = []
-        self._failed: set[str] = set()
+        self.failures: dict[str, Diagnostic] = {}
+        """Template name -> the first problem that made rendering with it fail."""
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        return list(self.failures.values())
+
+    def compile(self, names: Sequence[str]) -> None:
+        """Compile templates now, before workers fork, so that each need not compile its own.
+        A template that does not compile is reported when a page first uses it."""
+        for name in names:
+            try:
+                self.env.get_template(name)
+            except Exception:  # reported, with its place, by the first `_render` that uses it
+                continue
+
+    def skip(self, failures: dict[str, Diagnostic]) -> None:
+        """Render nothing more with templates that failed (in this or another process)."""
+        self.failures = {**failures, **self.failures}
 
     def page(self, job: PageJob) -> Output | None:
         return self._render(
@@ -288,7 +359,7 @@ class _Renderer:
         return self._render(path, template, **variables)
 
     def _render(self, path: str, template_name: str, **variables: Any) -> Output | None:
-        if template_name in self._failed:
+        if template_name in self.failures:
             return None
         try:
             template = self.env.get_template(template_name)
@@ -313,12 +384,9 @@ class _Renderer:
         return None
 
     def _fail(self, template_name: str, name: str, line: int, message: str) -> None:
-        self._failed.add(template_name)
-        self.problems.append(
-            Place(self.template_paths.get(name, f"templates/{name}"), max(line, 1), 1).error(
-                message
-            )
-        )
+        self.failures[template_name] = Place(
+            self.template_paths.get(name, f"templates/{name}"), max(line, 1), 1
+        ).error(message)
 
 
 def _template_frame(err: BaseException) -> tuple[str | None, int]:

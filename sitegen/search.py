@@ -3,9 +3,10 @@
 Pagefind (https://pagefind.app, `pip install 'pagefind[bin]'`) splits the index into small
 fragments that the reader's browser fetches only for the words searched, so a search costs a
 few tens of kilobytes however large the site, and any static host serves it. The index is made
-from the rendered pages in memory: the pages to index are written to a temporary folder, the
-Pagefind binary indexes them, and its bundle comes back as `Output` values under `pagefind/`.
-Nothing touches the output folder, so a failed index leaves the previous site as it was.
+from the rendered pages (in memory, or in a build's staging folder): the pages to index are put
+in a temporary folder, the Pagefind binary indexes them, and its bundle comes back as `Output`
+values under `pagefind/`. Nothing touches the output folder, so a failed index leaves the
+previous site as it was.
 
 Only explainer and actor pages are indexed (quotes are on both); lists, topics and pages would
 only repeat them. `main` is the indexed root, so headers and footers are not searched. The index
@@ -17,9 +18,11 @@ an English site (words in other languages are still found, without stemming).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.config import CONFIG_NAME
@@ -48,7 +51,36 @@ def pagefind_executable() -> str | None:
 
 
 def search_outputs(site: Site, outputs: list[Output]) -> tuple[list[Output], list[Diagnostic]]:
-    """The search bundle for `site`'s pages among `outputs`; none when search is off."""
+    """The search bundle for `site`'s pages among `outputs` (rendered in memory)."""
+    pages = {output.path: output.data for output in outputs if output.data is not None}
+
+    def stage(path: str, target: Path) -> None:
+        if path in pages:
+            target.write_bytes(pages[path])
+
+    return _index(site, stage, None)
+
+
+def search_outputs_of_folder(site: Site, folder: Path) -> tuple[list[Output], list[Diagnostic]]:
+    """The search bundle for `site`'s pages already written into `folder` (a build's staging
+    folder): the pages are hard-linked into Pagefind's folder, not copied or held in memory."""
+
+    def stage(path: str, target: Path) -> None:
+        source = folder / path
+        if source.is_file():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copyfile(source, target)
+
+    return _index(site, stage, folder.parent)
+
+
+def _index(
+    site: Site, stage: Callable[[str, Path], None], work_in: Path | None
+) -> tuple[list[Output], list[Diagnostic]]:
+    """Stage every indexed page into a temporary folder, run Pagefind, return its bundle; none
+    when search is off."""
     if not site.config.search:
         return [], []
     executable = pagefind_executable()
@@ -60,14 +92,12 @@ def search_outputs(site: Site, outputs: list[Output]) -> tuple[list[Output], lis
                 "leave search out"
             )
         ]
-    wanted = indexed_paths(site)
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as work:
+    with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=work_in) as work:
         pages, bundle = Path(work, "pages"), Path(work, "bundle")
-        for output in outputs:
-            if output.path in wanted and output.data is not None:
-                target = pages / output.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(output.data)
+        for path in sorted(indexed_paths(site)):
+            target = pages / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            stage(path, target)
         problem = _run(executable, pages, bundle, site.config.language.split("-")[0])
         if problem:
             return [], [Place(CONFIG_NAME, 0, 0).error(problem)]

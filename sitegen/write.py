@@ -8,14 +8,17 @@ leftover from an interrupted swap put back by the next build.
 
 from __future__ import annotations
 
-import ctypes
+import filecmp
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.render import Output
+if TYPE_CHECKING:
+    from sitegen.render import Output
 
 MARKER = ".sitegen-output"
 """A file in every output folder: sitegen only ever replaces a folder that carries it."""
@@ -60,38 +63,118 @@ def write_site(outputs: Iterable[Output], out: Path) -> int:
 
     Returns how many files were written.
     """
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover_interrupted_swap(out)
-    staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    _remove(staging)
+    staging = Staging(out)
     try:
-        count = _write_all(outputs, staging)
-        _swap_in(staging, out)
+        for output in outputs:
+            if output.source is not None:
+                staging.copy(output.path, output.source)
+            else:
+                staging.put(output.path, output.data or b"")
     except OSError as err:
-        _remove(staging)
+        staging.abort()
         raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
-    finally:
-        _remove_stale(out)
-    return count
+    staging.commit()
+    return staging.count
 
 
-def _write_all(outputs: Iterable[Output], staging: Path) -> int:
-    staging.mkdir()
-    (staging / MARKER).write_bytes(MARKER_TEXT)
-    made: set[Path] = {staging}
-    count = 0
-    for output in outputs:
-        target = staging / output.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if output.source is not None:
-            shutil.copyfile(output.source, target)
+class Staging:
+    """A fresh folder beside `out` that a build fills, then swaps in for `out` at once.
+
+    A file whose bytes equal the previous output's file at the same path is not written again:
+    the old file is hard-linked into the new folder, so it keeps its inode and time (a deploy
+    tool that syncs by time, or a browser cache keyed on them, sees it unchanged). The folder is
+    filled by `put` from any process (render workers write their pages here directly, so no
+    page's bytes are held longer than it takes to write them); `count` and `reused` count only
+    this process's files.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _recover_interrupted_swap(self.out)
+        self.folder = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
+        _remove(self.folder)
+        self.folder.mkdir()
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        self._made: set[Path] = {self.folder}
+        self.count = 0
+        self.reused = 0
+
+    def put(self, path: str, data: bytes) -> None:
+        """Write one output file, or link the previous build's identical file."""
+        target = self._target(path)
+        previous = self.out / path
+        if _same_bytes(previous, data) and _link(previous, target):
+            self.reused += 1
         else:
-            target.write_bytes(output.data or b"")
-        count += 1
-    return count
+            with open(target, "wb") as stream:
+                stream.write(data)
+        self.count += 1
+
+    def copy(self, path: str, source: Path) -> None:
+        """Copy a static file, or link the previous build's copy when it is still the same."""
+        target = self._target(path)
+        previous = self.out / path
+        if _same_file(previous, source) and _link(previous, target):
+            self.reused += 1
+        else:
+            shutil.copyfile(source, target)
+        self.count += 1
+
+    def commit(self) -> None:
+        """Swap the filled folder in for `out`: readers see the old or the new site, never both."""
+        try:
+            _swap_in(self.folder, self.out)
+        except OSError as err:
+            self.abort()
+            raise WriteError(
+                f"cannot write {err.filename or self.out}: {err.strerror or err}"
+            ) from err
+        finally:
+            _remove_stale(self.out)
+
+    def abort(self) -> None:
+        """Throw the new folder away; `out` stays exactly as it was."""
+        _remove(self.folder)
+        _remove_stale(self.out)
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+
+def _link(previous: Path, target: Path) -> bool:
+    """Hard-link the previous output's file; False where the file system cannot."""
+    try:
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
+
+
+def _same_bytes(previous: Path, data: bytes) -> bool:
+    """True when `previous` is a regular file holding exactly `data`."""
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(previous, "rb") as stream:
+            return stream.read() == data
+    except OSError:
+        return False
+
+
+def _same_file(previous: Path, source: Path) -> bool:
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != os.stat(source).st_size:
+            return False
+        return filecmp.cmp(previous, source, shallow=False)
+    except OSError:
+        return False
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -110,6 +193,8 @@ def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
+    import ctypes  # here, not at the top: it costs a noticeable share of start-up
+
     try:
         # The running interpreter's own symbols include libc's; ctypes.util.find_library would
         # spawn ldconfig and cost a second.

@@ -83,7 +83,7 @@ def test_the_summary_line(make_site: SiteFactory) -> None:
     assert result.returncode == 0, result.stderr
     last = result.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
-        r"built \d+ pages, 2 explainers \(\d+ files\) into .*site/ in \d+\.\d\d s, no warnings",
+        r"built 2 explainers \(\d+ files, \d+ unchanged\) into .*site/ in \d+\.\d\d s, no warnings",
         last,
     ), last
     assert "\r" not in result.stderr

@@ -1,0 +1,190 @@
+"""Run a build stage's independent pieces of work in forked worker processes.
+
+Markdown and page rendering are pure Python and CPU-bound, so threads would not help; forked
+workers do, and they inherit the parent's state (the site model, compiled templates, the cache)
+for free instead of having it pickled to them. A task is a plain closure that the children
+inherit with everything else, so only the results travel back (through a temporary file).
+
+Results always come back in chunk order, so a parallel build produces exactly what a
+one-process build does. Where fork is not available (Windows, macOS where it is unsafe), or the
+work is too small to pay for starting a pool, everything runs in the calling process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from typing import Any, BinaryIO, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WORKERS_VARIABLE = "SITEGEN_WORKERS"
+"""Environment override of the number of processes: `1` forces a one-process build."""
+
+MIN_ITEMS_PER_WORKER = 150
+"""Below this many items per extra process a pool costs more than it saves (measured: starting
+a forked pool and shipping results back is worth about this many explainers of work)."""
+
+
+def can_fork() -> bool:
+    """Fork-based workers only where fork is safe and cheap: Linux and the BSDs, not macOS."""
+    return hasattr(os, "fork") and sys.platform != "darwin"
+
+
+def worker_count(items: int) -> int:
+    """How many processes to use for `items` pieces of work: one when a pool would not pay."""
+    forced = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if forced.isdigit() and int(forced) >= 1:
+        return int(forced) if can_fork() else 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not can_fork() or not cores or cores < 2:
+        return 1
+    return max(1, min(cores, items // MIN_ITEMS_PER_WORKER))
+
+
+def chunks(items: Sequence[T], workers: int) -> list[Sequence[T]]:
+    """`items` cut into contiguous runs: a few per worker, so a slow run does not leave a core
+    idle at the end, but few enough that per-chunk overhead stays small."""
+    if workers <= 1:
+        return [items]
+    count = min(len(items), workers * 4)
+    size = -(-len(items) // count) if count else 1
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+    """`task` applied to contiguous chunks of `items`, in order, across `workers` processes.
+
+    `task` runs in forked children, so what it changes in its own process is lost: everything
+    it produces must be in its return value (which must be picklable).
+    """
+    parts = chunks(items, workers)
+    if workers <= 1 or len(parts) <= 1:
+        return [task(part) for part in parts]
+    return fork_map(lambda index: task(parts[index]), len(parts), workers)
+
+
+def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
+    """`task(0) .. task(count - 1)` across `workers` processes, results in order.
+
+    This process is one of the workers: it forks `workers - 1` children and takes its own
+    share. A forked child starts out sharing all of its parent's memory, and memory counted
+    per process counts it once per process, so one child fewer costs a whole copy less (and
+    the parent does not sit idle). Shares are interleaved (`i`, `i + workers`, ...), so that
+    expensive and cheap chunks spread evenly.
+    """
+    if workers <= 1 or count <= 1:
+        return [task(index) for index in range(count)]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _trim_memory()
+    children = [_fork_child(task, count, workers, share) for share in range(1, workers)]
+    results: dict[int, R] = {}
+    try:
+        results.update((index, task(index)) for index in range(0, count, workers))
+        while children:
+            pid, spool = children[0]
+            results.update(_collect(pid, spool))
+            children.pop(0)
+    finally:
+        for pid, spool in children:  # only after a failure: stop the others
+            _stop(pid, spool)
+    return [results[index] for index in range(count)]
+
+
+def in_child(task: Callable[[], R]) -> R:
+    """`task()` run in a forked child, its result sent back.
+
+    For a stage that builds up much more memory than it returns (parsing and assembling a big
+    site leave fragments of freed objects behind that a process never gives back): the child
+    exits with all of it, and this process receives just the result, packed tight, before it
+    forks the next stage's workers.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    _trim_memory()
+    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0)
+    try:
+        result: R = _collect(pid, spool)[0]
+    except BaseException:
+        _stop(pid, spool)
+        raise
+    return result
+
+
+def _trim_memory() -> None:
+    """Give memory freed by earlier stages back to the system before forking, so that children
+    do not start out with it mapped (glibc keeps freed heap pages unless asked)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if trim is not None:
+        trim(0)
+
+
+def _fork_child(
+    task: Callable[[int], R], count: int, workers: int, share: int
+) -> tuple[int, BinaryIO]:
+    """Fork a child that computes its share and writes the results to an unnamed temporary
+    file, then exits. Through a file rather than a pipe, the child need not wait, holding all
+    its memory, until the parent is ready to read: it is gone before the parent takes in its
+    results, so the two never hold their peaks at once."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or _stop)
+    pid = os.fork()
+    if pid:
+        return pid, spool
+    status = 0  # in the child from here on: never return into the parent's code
+    try:
+        try:
+            outcome: tuple[str, Any] = (
+                "ok",
+                {index: task(index) for index in range(share, count, workers)},
+            )
+        except BaseException as err:
+            outcome = ("error", _portable(err))
+        pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        spool.flush()
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
+    """A child's results, once it has written them all and exited."""
+    _pid, status = os.waitpid(pid, 0)
+    with spool:
+        spool.seek(0)
+        try:
+            kind, value = pickle.load(spool) if status == 0 else ("error", None)
+        except Exception:  # nothing, or half a result
+            kind, value = "error", None
+    if kind == "error":
+        raise value or RuntimeError(f"a build worker (process {pid}) died")
+    return dict(value)
+
+
+def _stop(pid: int, spool: BinaryIO) -> None:
+    spool.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+
+
+def _portable(err: BaseException) -> BaseException:
+    """The exception itself when it survives pickling, else a RuntimeError that says what it was."""
+    try:
+        pickle.loads(pickle.dumps(err))
+    except Exception:
+        return RuntimeError(f"{type(err).__name__}: {err}")
+    return err
