@@ -408,9 +408,10 @@ def _batches(
 # -- rendered Markdown -----------------------------------------------------------------------------
 
 
-def markdown_key(kind: str, path: str, line: int, lift: bool, text: str) -> bytes:
-    """The cache key of one piece of Markdown: its text, where it stands, how it is rendered."""
-    return digest(kind, path, str(line), str(lift), text)
+def markdown_key(kind: str, path: str, line: int, how: bool | int, text: str) -> bytes:
+    """The cache key of one piece of Markdown: its text, where it stands (line, and for a
+    front-matter value its column), how it is rendered (a body: with sections lifted or not)."""
+    return digest(kind, path, str(line), str(how), text)
 
 
 class RecordingResolver:
@@ -472,30 +473,30 @@ class CachedMarkdown:
         )
 
     def render_inline(
-        self, text: str, *, path: str, line: int, resolver: LinkResolver
+        self, text: str, *, path: str, line: int, resolver: LinkResolver, col: int = 1
     ) -> tuple[Markup, tuple[Diagnostic, ...]]:
         return self._cached(
-            ("inline", path, line, False, text),
+            ("inline", path, line, col, text),
             resolver,
             lambda recorder: self.renderer.render_inline(
-                text, path=path, line=line, resolver=recorder
+                text, path=path, line=line, resolver=recorder, col=col
             ),
         )
 
     def render_block(
-        self, text: str, *, path: str, first_line: int, resolver: LinkResolver
+        self, text: str, *, path: str, first_line: int, resolver: LinkResolver, col: int = 1
     ) -> tuple[Markup, tuple[Diagnostic, ...]]:
         return self._cached(
-            ("block", path, first_line, False, text),
+            ("block", path, first_line, col, text),
             resolver,
             lambda recorder: self.renderer.render_block(
-                text, path=path, first_line=first_line, resolver=recorder
+                text, path=path, first_line=first_line, resolver=recorder, col=col
             ),
         )
 
     def _cached(
         self,
-        what: tuple[str, str, int, bool, str],
+        what: tuple[str, str, int, bool | int, str],
         resolver: LinkResolver,
         render: Callable[[RecordingResolver], T],
     ) -> T:
