@@ -3,11 +3,13 @@
     python bench/fuzz_long.py --examples 100000 --workers 2 --out bench/out/fuzz
 
 Each worker is a separate process with its own seed running the strategies of
-tests/security/fuzz.py. Unlike the fast profile in the suite, a broken invariant does not stop
-the run: the first example of each distinct failure (exception type and innermost sitegen
-frame, or the kind of output problem) is saved as a site folder under OUT/crashes/ to become a
-regression case, and the run goes on. OUT/progress-<worker>.json is rewritten as the run goes,
-so a run stopped early still says how many examples it ran. Exit status 1 if anything failed.
+tests/security/fuzz.py; after each generated site it builds MUTANTS byte-level mutants of it,
+and every build counts as one example. Unlike the fast profile in the suite, a broken
+invariant does not stop the run: the first example of each distinct failure (exception type
+and innermost sitegen frame, or the kind of output problem) is saved under OUT/crashes/ to
+become a regression case, and the run goes on. OUT/progress-<worker>.json is rewritten as the
+run goes, so a run stopped early still says how many examples it ran. Exit status 1 if
+anything failed.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -28,6 +33,9 @@ sys.path.insert(0, str(REPO))
 PER_EXAMPLE_SECONDS = 20.0
 """The hang bound: far above the slowest legitimate example seen (a few seconds for the
 deepest-nested bodies on a loaded machine)."""
+MUTANTS = 9
+"""Cheap byte-level mutants built after each generated site (see tests/security/fuzz.mutant):
+generating a site costs several builds' time, so this multiplies the examples per hour."""
 
 
 def main() -> int:
@@ -90,6 +98,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
         build_options,
         compiled_templates_cached,
         invariant_problems,
+        mutant,
         sites,
     )
 
@@ -102,6 +111,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
         "started": time.time(),
     }
     progress = out / f"progress-{index}.json"
+    folder = Path(tempfile.mkdtemp(prefix=f"sitegen-fuzz-{index}-"))
 
     def record(signature: str, files: dict[str, bytes], detail: str) -> None:
         failures = state["failures"]
@@ -109,9 +119,22 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
         if failures[signature] == 1:
             save_crash(out / "crashes" / f"{index}-{len(failures)}", files, signature, detail)
 
+    def check(files: dict[str, bytes], options: Options) -> None:
+        state["examples"] += 1
+        try:
+            result = build_in_memory(files, options, seconds=PER_EXAMPLE_SECONDS, folder=folder)
+        except Exception as err:
+            record(signature_of(err), files, traceback.format_exc())
+        else:
+            state["ok_builds"] += result.ok
+            for problem in invariant_problems(files, result):
+                record(problem.split(":")[0] + ": " + problem.split(": ")[1][:60], files, problem)
+        if state["examples"] % 500 == 0:
+            write_progress(progress, state)
+
     @fixed_seed(seed)
     @settings(
-        max_examples=examples,
+        max_examples=-(-examples // (1 + MUTANTS)),
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -119,21 +142,15 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
     )
     @given(sites(), build_options)
     def one(files: dict[str, bytes], options: Options) -> None:
-        state["examples"] += 1
-        try:
-            result = build_in_memory(files, options, seconds=PER_EXAMPLE_SECONDS)
-        except Exception as err:
-            record(signature_of(err), files, traceback.format_exc())
-        else:
-            state["ok_builds"] += result.ok
-            for problem in invariant_problems(files, result):
-                record(problem.split(":")[0] + ": " + problem.split(": ")[1][:60], files, problem)
-        if state["examples"] % 200 == 0:
-            write_progress(progress, state)
+        check(files, options)
+        rng = random.Random(f"{seed}-{state['examples']}")
+        for _ in range(MUTANTS):
+            check(mutant(files, rng), options)
 
     with compiled_templates_cached():
         one()
     write_progress(progress, state)
+    shutil.rmtree(folder, ignore_errors=True)
     return 1 if state["failures"] else 0
 
 

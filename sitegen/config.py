@@ -61,15 +61,16 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         return SiteConfig(), problems
     loaded = load_yaml(CONFIG_NAME, text, first_line=1)
     if isinstance(loaded, Diagnostic):
-        return SiteConfig(), [loaded]
+        return SiteConfig(), [*problems, loaded]
     data, value_places, key_places = loaded
     if data is None:
-        return SiteConfig(), []
+        return SiteConfig(), problems
     if not isinstance(data, dict):
         return SiteConfig(), [
+            *problems,
             Place(CONFIG_NAME, 1, 1).error(
                 f"{CONFIG_NAME} must be a mapping of settings, got {describe(data)}"
-            )
+            ),
         ]
     read = FieldReader(
         Document(CONFIG_NAME, data, "", 0, value_places, key_places), ZoneInfo("UTC")
@@ -86,7 +87,7 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         per_page=_read_per_page(read, defaults.per_page),
         allow_html=read.boolean("allow_html"),
     )
-    return config, read.problems
+    return config, [*problems, *read.problems]
 
 
 def parse_base_url(url: str) -> BaseUrl | None:

@@ -7,6 +7,7 @@ loader is used (libyaml's CSafeLoader when present): no YAML tag can construct a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,10 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    # An explicit `!!timestamp yesterday` reaches here without matching the date pattern, and
+    # PyYAML's constructor would fail on it with an AttributeError.
+    if yaml.SafeLoader.timestamp_regexp.match(node.value) is None:
+        return node.value
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
@@ -83,7 +88,30 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         return None, [Place(path, line, 1).error("file contains a NUL byte; is it a binary file?")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _without_control_characters(path, text)
+
+
+_NOT_XML_TEXT = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 forbids outright: one of them in a title would make feed.xml and
+sitemap.xml unreadable to every feed reader, so they never get past decoding."""
+
+
+def _without_control_characters(path: str, text: str) -> tuple[str, list[Diagnostic]]:
+    """The text with each control character replaced by a space (columns stay right), and a
+    warning at the first one: they come from copy-paste (Word's vertical tab) and are never
+    meant."""
+    found = _NOT_XML_TEXT.search(text)
+    if found is None:
+        return text, []
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    count = len(_NOT_XML_TEXT.findall(text))
+    message = (
+        f"control character U+{ord(found.group()):04X} replaced by a space"
+        + (f" ({count} in this file)" if count > 1 else "")
+    )
+    return _NOT_XML_TEXT.sub(" ", text), [Place(path, line, col).warning(message)]
 
 
 def split(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
@@ -109,21 +137,22 @@ def parse_document(path: str, raw: bytes) -> tuple[Document | None, list[Diagnos
         return None, problems
     parts = split(path, text)
     if isinstance(parts, Diagnostic):
-        return None, [parts]
+        return None, [*problems, parts]
     yaml_text, body, body_line = parts
     loaded = load_yaml(path, yaml_text, first_line=2)
     if isinstance(loaded, Diagnostic):
-        return None, [loaded]
+        return None, [*problems, loaded]
     data, value_places, key_places = loaded
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return None, [
+            *problems,
             Place(path, 2, 1).error(
                 f"front matter must be a mapping of `field: value` lines, got {describe(data)}"
-            )
+            ),
         ]
-    return Document(path, data, body, body_line, value_places, key_places), []
+    return Document(path, data, body, body_line, value_places, key_places), problems
 
 
 def load_yaml(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import random
+import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -566,12 +568,22 @@ class Options:
 build_options = st.builds(Options, drafts=st.booleans(), strict=one_in(5))
 
 
-def build_in_memory(files: dict[str, bytes], options: Options, *, seconds: float) -> BuildResult:
-    """Write the site into a fresh temporary folder and run every stage but the write."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-fuzz-") as folder:
-        root = write_files(Path(folder), dict(files))
-        with time_bound(seconds):
-            return generate(BuildOptions(root=root, drafts=options.drafts, strict=options.strict))
+def build_in_memory(
+    files: dict[str, bytes], options: Options, *, seconds: float, folder: Path | None = None
+) -> BuildResult:
+    """Write the site into a fresh folder and run every stage but the write.
+
+    `folder`, when given, is emptied and reused (the long run saves a temporary folder per
+    example that way); otherwise a temporary folder is made and removed.
+    """
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="sitegen-fuzz-") as temporary:
+            return build_in_memory(files, options, seconds=seconds, folder=Path(temporary))
+    for child in folder.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    root = write_files(folder, dict(files))
+    with time_bound(seconds):
+        return generate(BuildOptions(root=root, drafts=options.drafts, strict=options.strict))
 
 
 def invariant_problems(files: dict[str, bytes], result: BuildResult) -> list[str]:
@@ -593,3 +605,40 @@ def invariant_problems(files: dict[str, bytes], result: BuildResult) -> list[str
     allow_html = result.site is not None and result.site.config.allow_html
     problems += output_problems(built, check_scripts=not allow_html)
     return problems
+
+
+# -- cheap mutants, for the long run ---------------------------------------------------------------
+
+_TOKENS = (
+    *(text.encode("utf-8") for text in (*HOSTILE_TEXT, *HOSTILE_URLS, *RAW_YAML)),
+    *(b"\n---\n", b": ", b"- ", b"\x00", b"\xff", b"\xef\xbb\xbf", b"\r", b"\t", b"\xed\xa0\x80"),
+    *(b"[" * 200, b">" * 200),
+)
+
+
+def mutant(files: dict[str, bytes], rng: random.Random) -> dict[str, bytes]:
+    """`files` with one to three byte-level edits in one file: a hostile token inserted, a slice
+    deleted, a line duplicated or moved, a byte replaced.
+
+    Hypothesis spends most of an example's time generating it; the long run builds several cheap
+    mutants of each generated site to test many more inputs in the same time.
+    """
+    path = rng.choice(sorted(files))
+    data = bytearray(files[path])
+    for _ in range(rng.randint(1, 3)):
+        at = rng.randint(0, len(data))
+        operation = rng.randrange(5)
+        if operation == 0:
+            data[at:at] = rng.choice(_TOKENS)
+        elif operation == 1:
+            del data[at : at + rng.randint(1, 40)]
+        elif operation in (2, 3) and data:
+            lines = bytes(data).split(b"\n")
+            line = lines.pop(rng.randrange(len(lines)))
+            if operation == 2:
+                lines.insert(rng.randrange(len(lines) + 1), line)
+            lines.insert(rng.randrange(len(lines) + 1), line)
+            data = bytearray(b"\n".join(lines))
+        elif data:
+            data[min(at, len(data) - 1)] = rng.randrange(256)
+    return {**files, path: bytes(data)}
