@@ -297,7 +297,11 @@ class _Builder:
 
     def inline(self, text: Text) -> Markup:
         html, problems = self.renderer.render_inline(
-            text.text, path=text.place.path, line=text.place.line, resolver=self.resolver
+            text.text,
+            path=text.place.path,
+            line=text.place.line,
+            col=text.place.col,
+            resolver=self.resolver,
         )
         self.problems.extend(problems)
         return html

@@ -6,7 +6,6 @@ are reported with the nearest known key, as the format asks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import tzinfo
 from urllib.parse import urlsplit
@@ -31,7 +30,6 @@ CONFIG_KEYS = frozenset(
         "allow_html",
     )
 )
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 def parse_config(
@@ -81,7 +79,7 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         title=read.text("title", default=defaults.title),
         description=read.text("description"),
         base_url=_read_base_url(read) or defaults.base_url,
-        language=_read_language(read) or defaults.language,
+        language=read.language("language", defaults.language),
         timezone=_read_timezone(read) or defaults.timezone,
         publisher=_read_publisher(read),
         per_page=_read_per_page(read, defaults.per_page),
@@ -110,16 +108,6 @@ def _read_base_url(read: FieldReader) -> BaseUrl | None:
             f"got `{url}`",
         )
     return parsed
-
-
-def _read_language(read: FieldReader) -> str | None:
-    language = read.text("language")
-    if language and not _LANGUAGE.fullmatch(language):
-        read.error(
-            ("language",), f"`language` `{language}` is not a language tag such as `en` or `pt-BR`"
-        )
-        return None
-    return language or None
 
 
 def _read_timezone(read: FieldReader) -> str | None:

@@ -6,6 +6,7 @@ wrong, so one pass over a file finds all of its problems instead of stopping at 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Hashable, Iterator
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -16,6 +17,10 @@ from sitegen.model import Timestamp
 from sitegen.urls import is_dangerous_url
 
 _MISSING = object()
+_TIME_PART = re.compile(r"\d[Tt ]\d")
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""A BCP 47 language tag, loosely: `en`, `pt-BR`, `zh-Hant-TW`."""
 
 TRAP_HINT = (
     "YAML reads an unquoted line with `: ` in it as a mapping and bare numbers and dates as "
@@ -138,6 +143,14 @@ class FieldReader:
             )
         return stamp
 
+    def language(self, key: str, default: str) -> str:
+        """A language tag (`lang`, `language`); the default when absent or malformed."""
+        lang = self.text(key)
+        if lang and not LANGUAGE_TAG.fullmatch(lang):
+            self.error((key,), f"`{key}` `{lang}` is not a language tag such as `en` or `pt-BR`")
+            return default
+        return lang or default
+
     def url(self, *key_path: Hashable, required: bool = False, image: bool = False) -> str:
         """A URL from front matter; a script URL is refused and never reaches a page."""
         url = self.text(*key_path, required=required)
@@ -177,7 +190,10 @@ class FieldReader:
     def mappings(
         self, key: str, *, known: Collection[str], required: Collection[str] = ()
     ) -> Iterator[tuple[int, dict[str, Any]]]:
-        """The mapping items of a list field, checked for unknown and missing keys."""
+        """The mapping items of a list field, checked for unknown and missing keys.
+
+        Items that lack a required key are reported here and not yielded.
+        """
         for index, item in self.items(key):
             if not isinstance(item, dict):
                 self.error(
@@ -187,28 +203,33 @@ class FieldReader:
                 )
                 continue
             self.check_item_keys((key, index), item, known)
-            for name in required:
-                if item.get(name) in (None, ""):
-                    self.error((key, index), f"`{key}[{index}]` needs `{name}`")
-            yield index, item
+            missing = [name for name in required if item.get(name) in (None, "")]
+            for name in missing:
+                self.error((key, index), f"`{key}[{index}]` needs `{name}`")
+            if not missing:  # one message per problem: the item's own checks would repeat it
+                yield index, item
 
 
 def to_timestamp(value: object, zone: tzinfo) -> Timestamp | None:
     """A `Timestamp` from what YAML gave: a date, a datetime, or ISO 8601 text."""
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                value = date.fromisoformat(value.strip())
-            except ValueError:
-                return None
+        value = _parse_iso(value.strip())
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=zone)
         return Timestamp(aware, has_time=True)
     if isinstance(value, date):
         return Timestamp(datetime.combine(value, time(0, 0), tzinfo=zone), has_time=False)
     return None
+
+
+def _parse_iso(text: str) -> date | datetime | None:
+    """ISO 8601 text as a date, or as a date-time only when it has a time part: a quoted
+    `"2025-03-19"` is a day, not midnight (`datetime.fromisoformat` would read it as midnight)."""
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if _TIME_PART.search(text) else parsed.date()
 
 
 def _is_scalar(value: object) -> bool:

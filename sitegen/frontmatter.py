@@ -49,6 +49,11 @@ PLACE_DEPTH = 3
 
 KeyPath = tuple[Hashable, ...]
 
+COLON_HINT = (
+    "; a value with `: ` in it (`text: He said: no`) must be written in quotes "
+    "(`text: 'He said: no'`)"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -215,7 +220,8 @@ def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagno
     col = mark.column + 1 if mark else 1
     problem = err.problem or "invalid YAML"
     context = f" ({err.context})" if err.context else ""
-    return Place(path, line, col).error(f"invalid YAML: {problem}{context}")
+    hint = COLON_HINT if problem.startswith("mapping values are not allowed") else ""
+    return Place(path, line, col).error(f"invalid YAML: {problem}{context}{hint}")
 
 
 def _unique_nodes(root: yaml.Node) -> list[yaml.Node]:
@@ -305,7 +311,7 @@ def describe(value: object) -> str:
         first = next(iter(value.items()), None)
         shown = f" ({first[0]}: {_short(first[1])})" if first else ""
         return f"a mapping{shown}"
-    if isinstance(value, list):
+    if isinstance(value, list | set | tuple):
         return "a list"
     if isinstance(value, bool):
         return f"a true/false value ({str(value).lower()})"

@@ -130,6 +130,9 @@ class _Call:
     sections: dict[str, Token] = field(default_factory=dict)
     toc: list[Heading] = field(default_factory=list)
     source: str = ""
+    value_col: int | None = None
+    """For a front-matter value: the file column it starts at. Its text is YAML's reading of the
+    value, not the file's line, so a column inside it would point at the wrong character."""
     _source_lines: list[str] | None = None
 
     def place(self, line: int, col: int = 1) -> Place:
@@ -137,6 +140,8 @@ class _Call:
 
     def column_of(self, line: int, needle: str) -> int:
         """1-based column of `needle` in body line `line`, or 1 when it cannot be found."""
+        if self.value_col is not None:
+            return self.value_col
         if self._source_lines is None:  # split only when a problem is found: most files have none
             self._source_lines = self.source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if 0 <= line < len(self._source_lines):
@@ -188,10 +193,13 @@ class MarkdownRenderer:
         )
 
     def render_inline(
-        self, text: str, *, path: str, line: int, resolver: LinkResolver
+        self, text: str, *, path: str, line: int, resolver: LinkResolver, col: int = 1
     ) -> tuple[Markup, tuple[Diagnostic, ...]]:
-        """Inline Markdown (a key point, a quote, a timeline entry): no `<p>` around it."""
-        call = _Call(path, line, resolver, lift_sections=False)
+        """Inline Markdown (a key point, a quote, a timeline entry): no `<p>` around it.
+
+        The text is a front-matter value starting at `line`:`col`; problems point there.
+        """
+        call = _Call(path, line, resolver, lift_sections=False, value_col=col)
         env: dict[str, Any] = {_ENV_KEY: call}
         tokens = self._parse(text, env, inline=True)
         return self._render(tokens, env), tuple(call.diagnostics)
@@ -576,7 +584,8 @@ def _is_unsafe(url: str, *, image: bool) -> bool:
 
 def _warn_unsafe(url: str, line: int, call: _Call) -> None:
     shown = url if len(url) <= _MAX_URL_IN_MESSAGE else url[:_MAX_URL_IN_MESSAGE] + "…"
-    place = call.place(line, call.column_of(line, "]("))
+    column = call.column_of(line, "](" + url)
+    place = call.place(line, column if column > 1 else call.column_of(line, "]("))
     call.diagnostics.append(place.warning(f"unsafe link `{shown}` is written as plain text"))
 
 

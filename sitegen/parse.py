@@ -7,7 +7,6 @@ job. Every problem is reported at the line of the value it is about.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
@@ -55,7 +54,6 @@ DATED_KEYS = frozenset(["date", "text"])
 ACTOR_KINDS = ("Person", "Organization")
 MAX_SLUG_LENGTH = 120
 
-_LANG_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _RTL_LANGUAGES = frozenset(
     ["ar", "arc", "ckb", "dv", "fa", "he", "khw", "ks", "ps", "sd", "syr", "ug", "ur", "yi"]
 )
@@ -200,7 +198,7 @@ def parse_explainer(
         slug_place=slug_place,
         title=title,
         date=date,
-        lang=_lang(read, "lang", config.language),
+        lang=read.language("lang", config.language),
         body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
         updated=updated,
         summary=read.text("summary"),
@@ -237,7 +235,8 @@ def parse_actor(doc: Document, zone: tzinfo) -> tuple[ActorSource | None, list[D
         read.warning((), f"actor file name `{stem}` is not a valid id; its id is `{actor_id}`")
     spec = _actor_fields(read, (), actor_id, Place(doc.path, 1, 1))
     if spec.name is None:
-        read.error(("name",) if read.has("name") else (), "an actor file needs `name`")
+        if not _wrong_type(read, ("name",)):
+            read.error(("name",) if read.has("name") else (), "an actor file needs `name`")
         return None, read.problems
     profile = Text(doc.body, Place(doc.path, doc.body_line, 1))
     return ActorSource(doc.path, spec, profile), read.problems
@@ -256,7 +255,7 @@ def parse_page(
         slug=slug,
         slug_place=slug_place,
         title=title,
-        lang=_lang(read, "lang", config.language),
+        lang=read.language("lang", config.language),
         body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
         summary=read.text("summary"),
         draft=read.boolean("draft"),
@@ -267,34 +266,28 @@ def parse_page(
 # -- field groups --------------------------------------------------------------------------------
 
 
+def _wrong_type(read: FieldReader, key_path: tuple[Any, ...]) -> bool:
+    """True when the text at `key_path` is given but not as text: its read reported that, so a
+    "missing" message would report the same problem twice."""
+    return read.has(*key_path) and isinstance(read.raw(*key_path), dict | list | bool)
+
+
 def _slug(read: FieldReader, path: str) -> tuple[str, Place]:
-    if read.has("slug"):
-        slug = read.text("slug")
-        place = read.place("slug")
-        if not SLUG_PATTERN.fullmatch(slug):
-            read.error(
-                ("slug",),
-                f"`slug` `{slug}` must be lower-case letters and digits joined by single hyphens "
-                f"(like `{slugify(slug)[:MAX_SLUG_LENGTH]}`)",
-            )
-            slug = slugify(slug)
-    else:
+    slug = read.text("slug")  # a slug that is not text is reported here and left out
+    place = read.place("slug") if slug else Place(path, 1, 1)
+    if slug and not SLUG_PATTERN.fullmatch(slug):
+        read.error(
+            ("slug",),
+            f"`slug` `{slug}` must be lower-case letters and digits joined by single hyphens "
+            f"(like `{slugify(slug)[:MAX_SLUG_LENGTH]}`)",
+        )
+        slug = slugify(slug)
+    if not slug:
         slug = slugify(PurePosixPath(path).stem)
-        place = Place(path, 1, 1)
     if len(slug) > MAX_SLUG_LENGTH:
         read.problems.append(place.error(f"slug is longer than {MAX_SLUG_LENGTH} characters"))
         slug = slug[:MAX_SLUG_LENGTH].rstrip("-")
     return slug, place
-
-
-def _lang(read: FieldReader, key: str, default: str) -> str:
-    lang = read.text(key)
-    if not lang:
-        return default
-    if not _LANG_PATTERN.fullmatch(lang):
-        read.error((key,), f"`{key}` `{lang}` is not a language tag such as `en` or `pt-BR`")
-        return default
-    return lang
 
 
 def _image(read: FieldReader, key_path: tuple[Any, ...]) -> Image | None:
@@ -367,10 +360,11 @@ def _inline_actors(read: FieldReader) -> tuple[ActorSpec, ...]:
             name = read.text("actors", index, "name")
             given_id = read.text("actors", index, "id")
             if not name and not given_id:
-                read.error(
-                    ("actors", index),
-                    f"`actors[{index}]` needs `name` (or the `id` of an actor file)",
-                )
+                if not _wrong_type(read, ("actors", index, "name")):
+                    read.error(
+                        ("actors", index),
+                        f"`actors[{index}]` needs `name` (or the `id` of an actor file)",
+                    )
                 continue
             actor_id = given_id or slugify(name)
             if given_id and not SLUG_PATTERN.fullmatch(given_id):

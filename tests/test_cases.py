@@ -8,6 +8,9 @@ A case file holds sections in the "txtar" style:
     content/a.md:3:7: error: ...      (every diagnostic, exactly; empty means a clean build)
     -- model --
     explainers.0.actors.1.role: Candidate      (optional: dotted paths into the Site model)
+    explainers.0.body_html ~ <b>               (`~`: the value's text contains this)
+    explainers.0.body_html !~ <script          (`!~`: ... and does not contain this)
+    explainers#: 2                             (`#`: how many items the value has)
     -- options --
     strict: true                                (optional: BuildOptions fields)
 
@@ -47,7 +50,9 @@ def parse_case(text: str) -> dict[str, str]:
 
 
 def resolve(value: Any, dotted: str) -> Any:
-    """`explainers.0.actors.1.role` read from the model."""
+    """`explainers.0.actors.1.role` read from the model; a trailing `#` gives its length."""
+    if dotted.endswith("#"):
+        return len(resolve(value, dotted[:-1]))
     for part in dotted.split("."):
         if part.isdigit():
             value = value[int(part)]
@@ -72,6 +77,17 @@ def test_case(case: Path, tmp_path: Path) -> None:
     assert got == expected
     for line in sections.get("model", "").split("\n"):
         if line.strip():
-            dotted, _, wanted = line.partition(": ")
             assert result.site is not None, "a model check needs a build without errors"
-            assert str(resolve(result.site, dotted)) == wanted, dotted
+            check_model_line(result.site, line)
+
+
+def check_model_line(site: Any, line: str) -> None:
+    """One `-- model --` line: `path: exact`, `path ~ part`, `path !~ part`."""
+    for operator in (" !~ ", " ~ "):
+        dotted, found, wanted = line.partition(operator)
+        if found:
+            got = str(resolve(site, dotted.strip()))
+            assert (wanted in got) == (operator == " ~ "), f"{dotted}: {got!r}"
+            return
+    dotted, _, wanted = line.partition(": ")
+    assert str(resolve(site, dotted.strip())) == wanted, dotted
