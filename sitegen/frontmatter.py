@@ -41,6 +41,18 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object
 
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 forbids outright: one of them in a title would make feed.xml and
+sitemap.xml unreadable to every feed reader. `decode` replaces those written as they are;
+`_text` those written as YAML escapes (`"\\v"`, `"\\x01"`, `"\\0"`)."""
+
+
+def _text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return _NOT_XML_TEXT.sub(" ", yaml.SafeLoader.construct_yaml_str(loader, node))
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:str", _text)
+
 MAX_EXPANDED_NODES = 200_000
 """Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""
 
@@ -97,11 +109,6 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return _without_control_characters(path, text)
 
 
-_NOT_XML_TEXT = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-"""Characters XML 1.0 forbids outright: one of them in a title would make feed.xml and
-sitemap.xml unreadable to every feed reader, so they never get past decoding."""
-
-
 def _without_control_characters(path: str, text: str) -> tuple[str, list[Diagnostic]]:
     """The text with each control character replaced by a space (columns stay right), and a
     warning at the first one: they come from copy-paste (Word's vertical tab) and are never
@@ -112,9 +119,8 @@ def _without_control_characters(path: str, text: str) -> tuple[str, list[Diagnos
     line = text.count("\n", 0, found.start()) + 1
     col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
     count = len(_NOT_XML_TEXT.findall(text))
-    message = (
-        f"control character U+{ord(found.group()):04X} replaced by a space"
-        + (f" ({count} in this file)" if count > 1 else "")
+    message = f"control character U+{ord(found.group()):04X} replaced by a space" + (
+        f" ({count} in this file)" if count > 1 else ""
     )
     return _NOT_XML_TEXT.sub(" ", text), [Place(path, line, col).warning(message)]
 

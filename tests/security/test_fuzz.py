@@ -90,6 +90,11 @@ REGRESSIONS = {
     "control character in a key point": {
         "content/a.md": MINIMAL.format(point="x\x0by", body="b\x1bc").encode()
     },
+    # The same through YAML escapes, which decoding cannot see: `"\v"`, `"\e"`, `"\0"`.
+    "control characters as YAML escapes": {
+        "content/a.md": b'---\ntitle: "a\\0b"\ndate: 2000-01-01\nkey_points:\n'
+        b'- "\\v\\f\\e[31m\\x7F\\N\\uFFFE"\n---\n'
+    },
     "control character in the site title": {
         "content/a.md": MINIMAL.format(point="x", body="b").encode(),
         "sitegen.yaml": b"title: a\x01b\ndescription: \xef\xbf\xbe\n",
@@ -114,7 +119,11 @@ def test_an_explicit_timestamp_tag_on_text_is_a_date_error() -> None:
 
 
 def test_control_characters_build_with_a_warning() -> None:
-    for name in ("control character in a key point", "control character in the site title"):
+    for name in (
+        "control character in a key point",
+        "control characters as YAML escapes",
+        "control character in the site title",
+    ):
         result = build_in_memory(REGRESSIONS[name], Options(), seconds=EXAMPLE_SECONDS)
         assert result.ok, [str(d) for d in result.report]
 
