@@ -41,9 +41,17 @@ def is_dangerous_url(url: str, *, image: bool = False) -> bool:
     """True for a URL that could run script: `javascript:`, `vbscript:`, `data:`, `file:`.
 
     The check sees through the disguises browsers forgive: HTML entities (`&#106;avascript:`),
-    mixed case, and spaces or control characters inside or around the scheme. `data:` is allowed
-    for images (FORMAT.md 3.3), except `data:image/svg+xml`, which can carry script.
+    mixed case, and spaces or control characters inside or around the scheme; and through
+    percent-encoding (`%6Aavascript:`), which a browser does not decode in a scheme but a later
+    step (a template filter, a redirect, another tool reading the output) may, so a URL that
+    is dangerous once decoded is refused everywhere, in front matter and bodies alike.
+    `data:` is allowed for images (FORMAT.md 3.3), except `data:image/svg+xml`, which can carry
+    script.
     """
+    return _dangerous(url, image) or _dangerous(unquote(url), image)
+
+
+def _dangerous(url: str, image: bool) -> bool:
     plain = html.unescape(url)
     plain = _CONTROL_AND_SPACE.sub("", plain).lower()
     if image and plain.startswith("data:image/") and not plain.startswith("data:image/svg"):
