@@ -76,19 +76,36 @@ def load_site(root: Path) -> tuple[SiteFiles, list[Diagnostic]]:
         static.update(
             {f"static/{rel}": path for rel, path in _walk(root / "static", root, problems)}
         )
+    problems.extend(_case_collisions(static))
     return SiteFiles(
         root, config, content, templates, template_paths, dict(sorted(static.items()))
     ), problems
+
+
+def _case_collisions(static: dict[str, Path]) -> Iterator[Diagnostic]:
+    """A warning for each static file whose name differs from another's only in case.
+
+    Linux keeps both, but on a case-insensitive file system (macOS, Windows, a checkout there,
+    some hosts) one silently replaces the other. A warning, not an error: the build itself is
+    right, and `--strict` makes it fail in CI.
+    """
+    first: dict[str, str] = {}
+    for name in sorted(static):
+        other = first.setdefault(name.casefold(), name)
+        if other != name:
+            yield Place(name).warning(
+                f"`{name}` and `{other}` differ only in case; on a case-insensitive file system "
+                "one replaces the other"
+            )
 
 
 def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
     path = root / CONFIG_NAME
     if not path.exists() and not path.is_symlink():
         return None
-    if not _inside(path, root):
-        problems.append(
-            Place(CONFIG_NAME).error("is a symlink that leads outside the site folder; refused")
-        )
+    refused = _refused_target(path, root)
+    if refused:
+        problems.append(Place(CONFIG_NAME).error(refused))
         return None
     return _read_bytes(path, CONFIG_NAME, problems)
 
@@ -157,8 +174,9 @@ def _walk(
     if not folder.is_dir():
         return
     root = root.resolve()
-    if not _inside(folder, root):
-        _report(problems, folder.name, "is a symlink that leads outside the site folder; refused")
+    refused = _refused_target(folder, root)
+    if refused:
+        _report(problems, folder.name, refused)
         return
     seen: set[Path] = set()
     pending: list[tuple[Path, PurePosixPath]] = [(folder, PurePosixPath())]
@@ -181,12 +199,9 @@ def _walk(
                 continue
             rel = rel_dir / entry.name
             path = Path(entry.path)
-            if entry.is_symlink() and not _inside(path, root):
-                _report(
-                    problems,
-                    _display(folder, root, rel),
-                    "is a symlink that leads outside the site folder; refused",
-                )
+            refused = _refused_target(path, root) if entry.is_symlink() else None
+            if refused:
+                _report(problems, _display(folder, root, rel), refused)
                 continue
             if entry.is_dir():
                 pending.append((path, rel))
@@ -207,12 +222,20 @@ def _report(problems: list[Diagnostic] | None, path: str, message: str) -> None:
         problems.append(Place(path).error(message))
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _refused_target(path: Path, root: Path) -> str | None:
+    """Why a path that may be a symlink must not be read, or None when it may.
+
+    Its real location must be inside the site folder, and not in a hidden file or folder there:
+    a contributed `static/x -> ../.git/config` would otherwise publish the CI token that
+    `actions/checkout` keeps in .git/config, and `../.env` the secrets of a local setup.
+    """
     try:
-        path.resolve().relative_to(root.resolve())
+        relative = path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+        return "is a symlink that leads outside the site folder; refused"
+    if any(part.startswith(".") for part in relative.parts):
+        return f"is a symlink to the hidden `{relative.as_posix()}`; refused"
+    return None
 
 
 def _read_bytes(path: Path, display: str, problems: list[Diagnostic] | None) -> bytes | None:

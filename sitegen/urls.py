@@ -6,6 +6,7 @@ rules: every internal link carries `base_url`'s path, and no script URL reaches 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -16,6 +17,11 @@ from urllib.parse import unquote, urlsplit
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """FORMAT.md 3.1: what an explicit `slug` must look like."""
 
+MAX_SLUG_LENGTH = 100
+"""A derived slug (a topic, an actor named inline, a heading anchor) is cut to this length, with
+a hash of the whole so that two long names still differ: a 300-letter topic would otherwise
+name a folder past the 255-byte limit of every file system, and the write would fail."""
+
 _DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
@@ -23,7 +29,8 @@ _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 def slugify(text: str) -> str:
     """A URL-safe name: ASCII letters and digits joined by single hyphens.
 
-    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe"); text with no
+    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe"); a slug past
+    MAX_SLUG_LENGTH is cut, ending in a hash of the whole; text with no
     Latin letters at all (Cyrillic, Arabic) falls back to its code points in hex so that it still
     yields a stable, unique, valid slug.
     """
@@ -31,6 +38,9 @@ def slugify(text: str) -> str:
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:8]
+        slug = slug[: MAX_SLUG_LENGTH - 9].rstrip("-") + "-" + digest
     if slug:
         return slug
     letters = [f"{ord(ch):x}" for ch in text if ch.isalnum()]
