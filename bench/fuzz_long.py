@@ -34,8 +34,9 @@ PER_EXAMPLE_SECONDS = 20.0
 """The hang bound: far above the slowest legitimate example seen (a few seconds for the
 deepest-nested bodies on a loaded machine)."""
 MUTANTS = 9
-"""Cheap byte-level mutants built after each generated site (see tests/security/fuzz.mutant):
-generating a site costs several builds' time, so this multiplies the examples per hour."""
+"""The default number of cheap byte-level mutants built after each generated site (see
+tests/security/fuzz.mutant): generating a site costs several builds' time, so this multiplies
+the examples per hour."""
 
 
 def main() -> int:
@@ -44,11 +45,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out" / "fuzz")
+    parser.add_argument(
+        "--mutants", type=int, default=MUTANTS, help="byte-level mutants built per generated site"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     if args.worker is not None:
-        return run_worker(args.worker, args.examples, args.seed + args.worker, args.out)
+        return run_worker(
+            args.worker, args.examples, args.seed + args.worker, args.out, args.mutants
+        )
     return run_all(args)
 
 
@@ -63,6 +69,7 @@ def run_all(args: argparse.Namespace) -> int:
                 f"--examples={share}",
                 f"--seed={args.seed}",
                 f"--out={args.out}",
+                f"--mutants={args.mutants}",
             ]
         )
         for index in range(args.workers)
@@ -88,7 +95,7 @@ def summarise(out: Path) -> dict[str, Any]:
     }
 
 
-def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
+def run_worker(index: int, examples: int, seed: int, out: Path, mutants: int) -> int:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
 
@@ -134,7 +141,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
 
     @fixed_seed(seed)
     @settings(
-        max_examples=-(-examples // (1 + MUTANTS)),
+        max_examples=-(-examples // (1 + mutants)),
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -144,7 +151,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path) -> int:
     def one(files: dict[str, bytes], options: Options) -> None:
         check(files, options)
         rng = random.Random(f"{seed}-{state['examples']}")
-        for _ in range(MUTANTS):
+        for _ in range(mutants):
             check(mutant(files, rng), options)
 
     with compiled_templates_cached():
