@@ -62,11 +62,12 @@ def write_site(outputs: Iterable[Output], out: Path) -> int:
     Returns how many files were written.
     """
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover_interrupted_swap(out)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    _remove(staging)
     try:
+        # Inside the `try`: a parent that is a file, read-only or on a full disk fails here.
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _recover_interrupted_swap(out)
+        _remove(staging)
         count = _write_all(outputs, staging)
         _swap_in(staging, out)
     except OSError as err:
