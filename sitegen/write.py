@@ -9,7 +9,6 @@ leftover from an interrupted swap put back by the next build.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import shutil
 import sys
@@ -112,10 +111,12 @@ def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
+    try:
+        # The running interpreter's own symbols include libc's; ctypes.util.find_library would
+        # spawn ldconfig and cost a second.
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
     if renameat2 is None:
         return False

@@ -18,7 +18,8 @@ def test_installed_wheel_builds_a_content_only_site(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     wheel = next(wheels.glob("sitegen-*.whl"))
     env_dir = tmp_path / "venv"
@@ -26,21 +27,32 @@ def test_installed_wheel_builds_a_content_only_site(tmp_path: Path) -> None:
     python = env_dir / "bin" / "python"
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     site = write_files(
         tmp_path / "mysite",
-        {f"content/{p.relative_to(EXAMPLES).as_posix()}": p.read_bytes() for p in EXAMPLES.rglob("*.md")},
+        {
+            f"content/{path.relative_to(EXAMPLES).as_posix()}": path.read_bytes()
+            for path in EXAMPLES.rglob("*.md")
+        },
     )
     result = subprocess.run(
-        [str(env_dir / "bin" / "sitegen"), "build"], cwd=site, capture_output=True, text=True, check=False
+        [str(env_dir / "bin" / "sitegen"), "build"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (site / "site" / "static" / "theme.css").is_file()
     assert (site / "site" / "trump-putin-ceasefire-call" / "index.html").is_file()
     theme = subprocess.run(
         [str(python), "-c", "from sitegen.load import theme_dir; print(theme_dir())"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert "site-packages" in theme, "the installed package must use the theme inside the wheel"
     assert not (Path(theme) / "static" / "images").exists(), "the demo's images are not the theme's"

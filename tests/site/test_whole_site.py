@@ -65,16 +65,26 @@ def built_under_sub_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_url_of_format_section_6_is_written(built_under_sub_path: Path) -> None:
     site = built_under_sub_path
     for expected in (
-        "index.html", "page/2/index.html", "actors/index.html", "actors/putin/index.html",
-        "topics/index.html", "about/index.html", "feed.xml", "sitemap.xml", "robots.txt",
-        "404.html", "static/theme.css",
+        "index.html",
+        "page/2/index.html",
+        "actors/index.html",
+        "actors/putin/index.html",
+        "topics/index.html",
+        "about/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "static/theme.css",
     ):
         assert (site / expected).is_file(), expected
     topic_pages = list((site / "topics").glob("*/index.html"))
     assert topic_pages
 
 
-def test_every_internal_link_resolves_to_a_file_under_the_sub_path(built_under_sub_path: Path) -> None:
+def test_every_internal_link_resolves_to_a_file_under_the_sub_path(
+    built_under_sub_path: Path,
+) -> None:
     site = built_under_sub_path
     base_path = urlsplit(SUB_PATH_BASE).path
     pages = sorted(site.rglob("*.html"))
@@ -93,8 +103,9 @@ def test_every_internal_link_resolves_to_a_file_under_the_sub_path(built_under_s
             path = parts.path
             if not path:  # a fragment on the same page
                 continue
-            assert path.startswith(base_path), f"{page.relative_to(site)}: {url} ignores base_url's path"
-            target = site / unquote(path[len(base_path):])
+            where = f"{page.relative_to(site)}: {url}"
+            assert path.startswith(base_path), f"{where} ignores base_url's path"
+            target = site / unquote(path[len(base_path) :])
             if path.endswith("/"):
                 target = target / "index.html"
             if not target.is_file():
@@ -129,13 +140,18 @@ def test_feed_is_atom_with_absolute_links(built_under_sub_path: Path) -> None:
 def test_sitemap_lists_every_page_and_only_pages(built_under_sub_path: Path) -> None:
     root = ET.parse(built_under_sub_path / "sitemap.xml").getroot()
     listed = {loc.text for loc in root.iter(f"{SITEMAP}loc")}
-    folders = (page.relative_to(built_under_sub_path).parent for page in built_under_sub_path.rglob("index.html"))
-    written = {SUB_PATH_BASE + ("" if folder == Path(".") else f"{folder.as_posix()}/") for folder in folders}
+    site = built_under_sub_path
+    folders = (page.relative_to(site).parent for page in site.rglob("index.html"))
+    written = {
+        SUB_PATH_BASE + ("" if folder == Path(".") else f"{folder.as_posix()}/")
+        for folder in folders
+    }
     assert listed == written
 
 
 def test_robots_points_at_the_sitemap(built_under_sub_path: Path) -> None:
-    assert f"Sitemap: {SUB_PATH_BASE}sitemap.xml" in (built_under_sub_path / "robots.txt").read_text()
+    robots = (built_under_sub_path / "robots.txt").read_text()
+    assert f"Sitemap: {SUB_PATH_BASE}sitemap.xml" in robots
 
 
 def test_no_script_url_is_written(built_under_sub_path: Path) -> None:
@@ -202,14 +218,16 @@ def test_a_site_with_only_content_uses_the_built_in_theme(example_site: Path) ->
 
 def test_a_site_template_overrides_the_theme(example_site: Path) -> None:
     (example_site / "templates").mkdir()
-    (example_site / "templates" / "404.html").write_text("<!doctype html><title>{{ title }}</title>gone")
+    override = "<!doctype html><title>{{ title }}</title>gone"
+    (example_site / "templates" / "404.html").write_text(override)
     assert run_sitegen("build", str(example_site)).returncode == 0
     assert (example_site / "site" / "404.html").read_text().endswith("gone")
 
 
 def test_a_template_mistake_is_reported_at_its_line(example_site: Path) -> None:
     (example_site / "templates").mkdir()
-    (example_site / "templates" / "404.html").write_text("<!doctype html>\n{{ site.no_such_thing }}\n")
+    mistake = "<!doctype html>\n{{ site.no_such_thing }}\n"
+    (example_site / "templates" / "404.html").write_text(mistake)
     result = run_sitegen("build", str(example_site))
     assert result.returncode == 1
     assert "templates/404.html:2:1: error:" in result.stderr

@@ -1,0 +1,14 @@
+"""Quote precision, recall and speaker accuracy of `sitegen import` over tests/import_eval/.
+
+Usage: python bench/import_eval.py [DIR]   (the same as python -m sitegen.importer.evaluate)
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sitegen.importer.evaluate import main
+
+if __name__ == "__main__":
+    sys.exit(main())
