@@ -16,6 +16,12 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import CONFIG_NAME
 from sitegen.diagnostics import Diagnostic, Place
 
+MAX_FILE_BYTES = 16 * 10**6
+"""Files sitegen reads into memory (content, templates, sitegen.yaml) are refused past this size:
+a build keeps each body's Markdown tokens in memory, about 60 times the text (a 10 MB body
+peaks near 600 MB), so an unbounded file is an unbounded build. Static files are copied, never
+read, and have no limit."""
+
 
 class Kind(Enum):
     """What a content file is, by where it stands (FORMAT.md 3, 4, 5)."""
@@ -240,6 +246,15 @@ def _refused_target(path: Path, root: Path) -> str | None:
 
 def _read_bytes(path: Path, display: str, problems: list[Diagnostic] | None) -> bytes | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            _report(
+                problems,
+                display,
+                f"file is {size / 1e6:.0f} MB; a content file, template or sitegen.yaml may "
+                f"be at most {MAX_FILE_BYTES // 10**6} MB",
+            )
+            return None
         return path.read_bytes()
     except OSError as err:
         _report(problems, display, f"cannot read file: {err.strerror}")
