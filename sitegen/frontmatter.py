@@ -54,7 +54,10 @@ def _text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
 SafeLoader.add_constructor("tag:yaml.org,2002:str", _text)
 
 MAX_EXPANDED_NODES = 200_000
-"""Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""
+"""Refuse YAML whose aliases add more than this many nodes to those written ("billion laughs").
+
+Counted beyond the written nodes, not in all: a long but honest file (100,000 actors) is bounded
+by the file size limit, and only expansion, which costs nothing to write, needs a limit here."""
 
 PLACE_DEPTH = 3
 """Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
@@ -178,7 +181,8 @@ def load_yaml(
         node = loader.get_single_node()
         if node is None:
             return None, {}, {}
-        if expanded_size(node) > MAX_EXPANDED_NODES:
+        limit = MAX_EXPANDED_NODES + len(_unique_nodes(node))
+        if expanded_size(node, limit) > limit:
             return Place(path, first_line, 1).error(
                 "YAML aliases expand to a huge or endless document; refusing it"
             )
@@ -253,11 +257,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def expanded_size(root: yaml.Node) -> int:
+def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
     """How many nodes the document has once every alias is expanded.
 
     An iterative post-order walk, memoised per node, so it is linear in the YAML text even for
-    an alias bomb, and it stops as soon as the count passes the limit. A recursive alias (a node
+    an alias bomb, and it stops as soon as the count passes `limit`. A recursive alias (a node
     inside itself) expands without end, so it counts as past the limit.
     """
     sizes: dict[int, int] = {}
@@ -267,7 +271,7 @@ def expanded_size(root: yaml.Node) -> int:
         node, children_done = stack.pop()
         if children_done:
             total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
-            if total > MAX_EXPANDED_NODES:
+            if total > limit:
                 return total
             sizes[id(node)] = total
             in_progress.discard(id(node))
@@ -276,7 +280,7 @@ def expanded_size(root: yaml.Node) -> int:
             stack.append((node, True))
             for child in _children(node):
                 if id(child) in in_progress:  # an ancestor: the alias is recursive
-                    return MAX_EXPANDED_NODES + 1
+                    return limit + 1
                 stack.append((child, False))
     return sizes[id(root)]
 
