@@ -127,9 +127,15 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _recover_interrupted_swap(out: Path) -> None:
-    """Put back the previous output if a two-rename swap was interrupted between its renames."""
+    """Put back the previous output if a two-rename swap was interrupted between its renames.
+
+    Only a real folder that sitegen wrote is put back: a `.site.old` symlink committed to a
+    repository must not become the output folder.
+    """
     old = out.parent / f".{out.name}.old"
-    if not out.exists() and old.is_dir():
+    if out.exists() or out.is_symlink() or old.is_symlink():
+        return
+    if (old / MARKER).is_file():
         os.rename(old, out)
 
 

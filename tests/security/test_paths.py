@@ -254,3 +254,20 @@ def test_output_paths_stay_inside_the_output_folder(make_site: SiteFactory, tmp_
         resolved = (tmp_path / "out" / output.path).resolve()
         assert resolved.is_relative_to((tmp_path / "out").resolve()), output.path
     assert not (tmp_path / "x").exists() and not (tmp_path / "etc").exists()
+
+
+def test_a_committed_leftover_symlink_never_becomes_the_output(
+    make_site: SiteFactory, tmp_path: Path
+) -> None:
+    """`.site.old` is what an interrupted two-rename swap leaves; one committed as a symlink
+    must not be "recovered" into site/, nor anything outside be touched."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep")
+    root = make_site({"content/a.md": ARTICLE})
+    (root / ".site.old").symlink_to(victim)
+    (root / ".site.new-1").symlink_to(victim)
+    completed = run_sitegen("build", str(root))
+    assert completed.returncode == 0, completed.stderr
+    assert not (root / "site").is_symlink() and (root / "site" / "index.html").is_file()
+    assert os.listdir(victim) == ["keep.txt"]
