@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
 from tests.security.fuzz import (
     Options,
@@ -55,22 +56,20 @@ SUMMARY_LINE = re.compile(r"^(built \d+ files in .*|build failed: \d+ error\(s\)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
-@given(sites(), st.booleans())
+@given(files=sites(), strict=st.booleans())
 def test_the_command_line_prints_only_diagnostics(
     files: dict[str, bytes], strict: bool, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Through the real CLI: exit 0 or 1, and every line on stderr is a diagnostic or the
-    summary, so a traceback (or any other stray output) fails the test."""
+    summary, so a traceback (or any other stray output, or a diagnostic split over lines by
+    a control character in a file name) fails the test."""
     root = write_files(tmp_path_factory.mktemp("site"), files)
     out = tmp_path_factory.mktemp("out") / "site"
     completed = run_sitegen(
         "build", str(root), "--out", str(out), *(["--strict"] if strict else []), timeout=120
     )
     assert completed.returncode in (0, 1), completed.stderr
-    # A diagnostic's message may hold a line break (a YAML error's own text): judge lines that
-    # start a new message only.
-    lines = [line for line in completed.stderr.splitlines() if line and not line[0].isspace()]
-    for line in lines:
+    for line in completed.stderr.splitlines():
         assert DIAGNOSTIC_LINE.match(line) or SUMMARY_LINE.match(line), line
     assert (out / "index.html").is_file() == (completed.returncode == 0)
 
@@ -106,6 +105,25 @@ REGRESSIONS = {
 def test_regression(files: dict[str, bytes]) -> None:
     result = build_in_memory(files, Options(), seconds=EXAMPLE_SECONDS)
     assert invariant_problems(files, result) == []
+
+
+def test_content_cannot_forge_lines_in_the_build_log(make_site: SiteFactory) -> None:
+    """A file name or a YAML key with a line break would print a second line that CI takes for
+    its own: on GitHub Actions, `::error::` or `::add-mask::` is a workflow command. Found by
+    the command-line fuzz test (a file name with U+001C, which `splitlines` breaks on)."""
+    root = make_site(
+        {
+            "content/a\n::error file=x::forged\x1b[2J\u202e.md": "---\ntitle: T\n---\n",
+            "content/b.md": "---\ntitle: T\ndate: 2025-01-01\nkey_points: [k]\n"
+            '"x\\n::add-mask::y\\u2028z": 1\n---\n',
+        }
+    )
+    completed = run_sitegen("build", str(root))
+    assert completed.returncode == 1
+    lines = completed.stderr.splitlines()
+    assert all(DIAGNOSTIC_LINE.match(line) or SUMMARY_LINE.match(line) for line in lines), lines
+    assert not any(line.startswith("::") for line in lines)
+    assert "content/a\\n::error file=x::forged\\x1b[2J\\u202e.md:1:1: error:" in completed.stderr
 
 
 def test_an_explicit_timestamp_tag_on_text_is_a_date_error() -> None:
