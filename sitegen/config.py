@@ -90,7 +90,10 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
 
 def parse_base_url(url: str) -> BaseUrl | None:
     """A `BaseUrl` from an absolute http(s) URL with no query or fragment; None otherwise."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # `https://exa[mple.org/`: an unclosed IPv6 bracket
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         return None
     return BaseUrl.parse(url.strip())

@@ -87,8 +87,15 @@ def resolve_relative(from_path: str, target: str) -> str | None:
 
 
 def is_external(url: str) -> bool:
-    """True for a URL with a scheme or host: it is left as written."""
-    parts = urlsplit(url)
+    """True for a URL with a scheme or host: it is left as written.
+
+    A URL Python cannot even split (`http://exa[mple.org/`, an unclosed IPv6 bracket) counts as
+    external too: it is written as it stands, escaped, and never becomes a site path.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
     return bool(parts.scheme or parts.netloc)
 
 
