@@ -39,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+DECODE_IMAGES = "Promise.all([...document.images].map(i => i.decode().catch(() => null)))"
+"""Waits until every image is decoded, so that none is caught blank in a screenshot."""
+
+
 def shoot(origin: str, pages: dict[str, str], out: Path) -> int:
     """Full-page PNGs of each page, at each width, in each colour scheme."""
     written = 0
@@ -51,6 +55,7 @@ def shoot(origin: str, pages: dict[str, str], out: Path) -> int:
                 page = context.new_page()
                 for kind, path in pages.items():
                     page.goto(f"{origin}/{path}")
+                    page.evaluate(DECODE_IMAGES)
                     page.screenshot(path=out / f"{kind}-{width}-{scheme}.png", full_page=True)
                     written += 1
                 context.close()

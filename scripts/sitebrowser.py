@@ -87,19 +87,20 @@ def page_types(site: Path) -> dict[str, str]:
     """One site path per page type (`explainer`, `actor`, ...), found by walking the output.
 
     Explainers and plain pages share the URL shape `/<slug>/`, so they are told apart by the
-    theme's `<article class="explainer">`; the explainer chosen is the largest, which is the one
-    most likely to show every section.
+    theme's `<article class="explainer">`. The explainer chosen is the largest, the one most
+    likely to show every section; `explainer-rtl` is the first right-to-left one, if any.
     """
     found = {"home": "", "actors": "actors/", "topics": "topics/", "404": "404.html"}
     explainers: list[tuple[int, str]] = []
     for index in sorted(site.rglob("index.html")):
-        path = index.parent.relative_to(site).as_posix()
-        parts = path.split("/")
-        kind = _kind(parts, index)
+        path = index.parent.relative_to(site).as_posix() + "/"
+        kind = _kind(path.split("/")[:-1], index)
         if kind == "explainer":
-            explainers.append((index.stat().st_size, path + "/"))
-        elif kind and kind not in found:
-            found[kind] = path + "/"
+            explainers.append((index.stat().st_size, path))
+            if _is_rtl(index):
+                found.setdefault("explainer-rtl", path)
+        elif kind:
+            found.setdefault(kind, path)
     if explainers:
         found["explainer"] = max(explainers)[1]
     return {kind: path for kind, path in found.items() if path == "" or (site / path).exists()}
@@ -115,6 +116,10 @@ def _kind(parts: list[str], index: Path) -> str:
     if len(parts) == 1:
         return "explainer" if 'class="explainer"' in index.read_text("utf-8") else "page"
     return ""
+
+
+def _is_rtl(index: Path) -> bool:
+    return 'dir="rtl">' in index.read_text("utf-8").split("<head>", 1)[0]
 
 
 def launch(playwright: object) -> object:

@@ -8,6 +8,7 @@ and builds the frozen `Site` that templates read. It does no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -47,7 +48,11 @@ from sitegen.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relative, s
 
 RESERVED_SLUGS = frozenset(("actors", "topics", "page", "static"))
 
-_ACTORS_SECTION = re.compile(r"^ {0,3}##[ \t]+(?:actors|who['\u2019]s who)[ \t#]*$", re.I | re.M)
+# A cheap filter for bodies that may hold an actors section: an ATX `## Actors` or the text line of
+# a setext heading, any spacing. A false match costs one extra render; a miss would lose actors.
+_ACTORS_SECTION = re.compile(
+    r"^ {0,3}(?:##[ \t]+)?(?:actors|who['\u2019]s[ \t]+who)[ \t#]*$", re.I | re.M
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +330,11 @@ class _Builder:
 
     def block(self, text: Text) -> Markup:
         html, problems = self.renderer.render_block(
-            text.text, path=text.place.path, first_line=text.place.line, resolver=self.resolver
+            text.text,
+            path=text.place.path,
+            first_line=text.place.line,
+            col=text.place.col,
+            resolver=self.resolver,
         )
         self.problems.extend(problems)
         return html
@@ -469,7 +478,7 @@ class _Builder:
             authors=source.authors,
             source=source.source,
             topics=tuple(_unique_topics(source.topics, self.base)),
-            image=self.image(source.image, source.path, source.body.place),
+            image=self.image(source.image, source.path, source.image_place or source.body.place),
             draft=source.draft,
             actors=tuple(actors.values()),
             quotes=self._quotes(source, sections, actors),
@@ -548,7 +557,7 @@ class _Builder:
 
     def _quote(self, spec: QuoteSpec, actors: dict[str, Actor]) -> Quote:
         speaker = self.speaker(spec.by, spec.by_place, actors)
-        url, _internal = self.link(spec.url, spec.text.place.path, spec.by_place)
+        url, _internal = self.link(spec.url, spec.text.place.path, spec.url_place or spec.by_place)
         return Quote(
             text_html=self.inline(spec.text),
             by_name=speaker.name if speaker else spec.by,
@@ -651,7 +660,7 @@ def _actor_entries(
         )
         for actor_id, actor in site_actors.items()
     ]
-    return tuple(sorted(entries, key=lambda entry: (entry.actor.name.casefold(), entry.actor.id)))
+    return tuple(sorted(entries, key=lambda entry: (_sort_key(entry.actor.name), entry.actor.id)))
 
 
 def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]:
@@ -668,4 +677,10 @@ def _topics(explainers: Sequence[Explainer], base: BaseUrl) -> tuple[Topic, ...]
         Topic(names[slug], slug, base.link(f"topics/{slug}/"), tuple(members[slug]))
         for slug in names
     ]
-    return tuple(sorted(topics, key=lambda topic: (topic.name.casefold(), topic.slug)))
+    return tuple(sorted(topics, key=lambda topic: (_sort_key(topic.name), topic.slug)))
+
+
+def _sort_key(name: str) -> str:
+    """Alphabetical as a reader expects: "Énergie" sorts with the e's, not after "Z"."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()

@@ -26,9 +26,14 @@ from sitegen.parse import (
     parse_explainer,
     parse_page,
 )
-from sitegen.render import Output, render_site
+from sitegen.render import Output, Progress, render_site
+from sitegen.search import search_outputs
+from sitegen.share import share_images
 from sitegen.urls import BaseUrl
 from sitegen.write import WriteError, check_output_folder, write_site
+
+CACHE_DIR = ".sitegen-cache"
+"""Kept between builds in the site folder (share images); safe to delete at any time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +66,14 @@ class BuildResult:
         return not self.report.has_errors
 
 
-def build(options: BuildOptions) -> BuildResult:
-    """Build the site and write it, replacing the output only if everything succeeded."""
+def build(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
+    """Build the site and write it, replacing the output only if everything succeeded.
+
+    `on_progress(done, total)` is called as pages are rendered and share cards drawn, for a
+    caller that shows progress.
+    """
     started = time.perf_counter()
-    result = generate(options)
+    result = generate(options, on_progress)
     if result.ok:
         out_place = Place(str(options.out_dir))
         problem = check_output_folder(options.out_dir, options.root)
@@ -79,15 +88,23 @@ def build(options: BuildOptions) -> BuildResult:
     return result
 
 
-def generate(options: BuildOptions) -> BuildResult:
+def generate(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
     """Every stage but the last: the outputs of the site in memory, and all problems found."""
     checked = check(options)
     if not checked.ok or checked.site is None:
         return BuildResult(checked.report)
     outputs, problems = render_site(
-        checked.site, checked.files.templates, checked.files.template_paths, checked.files.static
+        checked.site,
+        checked.files.templates,
+        checked.files.template_paths,
+        checked.files.static,
+        on_progress,
     )
     checked.report.extend(problems)
+    outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share", on_progress))
+    found, problems = search_outputs(checked.site, outputs)
+    checked.report.extend(problems)
+    outputs.extend(found)
     return BuildResult(checked.report, checked.site, outputs)
 
 

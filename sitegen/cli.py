@@ -10,10 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sitegen import __version__
 from sitegen.urls import BaseUrl
+
+if TYPE_CHECKING:
+    from sitegen.build import BuildResult
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -48,6 +51,36 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--strict", action="store_true", help="treat warnings as errors")
     build.add_argument("--quiet", action="store_true", help="print errors only")
     build.set_defaults(run=_run_build)
+
+    check = commands.add_parser(
+        "check",
+        help="validate the site without writing anything",
+        description="Report every problem a build would report, writing nothing. "
+        "Exit 1 when there are errors.",
+    )
+    _site_options(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (default), json (a list of objects) or github (workflow annotations)",
+    )
+    check.set_defaults(run=_run_check)
+
+    new = commands.add_parser(
+        "new",
+        help="start a site, an explainer or an actor",
+        description="`sitegen new SITE` makes a site folder that builds at once; "
+        '`sitegen new explainer "Title"` and `sitegen new actor "Name"`, run in a site folder, '
+        "write a skeleton content file.",
+    )
+    new.add_argument("what", metavar="SITE|explainer|actor", help="a new folder, or what to add")
+    new.add_argument("name", nargs="?", metavar="TITLE|NAME", help="the headline or the name")
+    new.add_argument(
+        "--site", type=Path, default=Path("."), metavar="PATH", help="site folder (default: .)"
+    )
+    new.set_defaults(run=_run_new)
 
     importer = commands.add_parser(
         "import",
@@ -104,15 +137,20 @@ def _run_build(args: argparse.Namespace) -> int:
     if not args.path.is_dir():
         print(f"sitegen: error: {args.path} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    result = build(
-        BuildOptions(
-            root=args.path,
-            out=args.out,
-            base_url=args.base_url,
-            drafts=args.drafts,
-            strict=args.strict,
-        )
+    from sitegen.progress import ProgressBar
+
+    bar = ProgressBar(sys.stderr)
+    options = BuildOptions(
+        root=args.path,
+        out=args.out,
+        base_url=args.base_url,
+        drafts=args.drafts,
+        strict=args.strict,
     )
+    try:
+        result = build(options, on_progress=None if args.quiet else bar)
+    finally:
+        bar.close()
     print_report(result.report, sys.stderr, quiet=args.quiet)
     if not result.ok:
         print(
@@ -121,13 +159,45 @@ def _run_build(args: argparse.Namespace) -> int:
         )
         return EXIT_ERRORS
     if not args.quiet:
-        warnings = result.report.warning_count
-        print(
-            f"built {result.files_written} files in {result.seconds:.2f} s"
-            + (f" with {warnings} warning(s)" if warnings else ""),
-            file=sys.stderr,
-        )
+        print(summary(result, options.out_dir), file=sys.stderr)
     return EXIT_OK
+
+
+def summary(result: BuildResult, out_dir: Path) -> str:
+    """`built 40 pages, 12 explainers (61 files) into site/ in 0.84 s, no warnings`."""
+    from sitegen.annotations import plural
+
+    pages = sum(1 for output in result.outputs if output.path.endswith(".html"))
+    explainers = f", {plural(len(result.site.explainers), 'explainer')}" if result.site else ""
+    warnings = result.report.warning_count
+    return (
+        f"built {plural(pages, 'page')}{explainers} ({plural(result.files_written, 'file')}) "
+        f"into {_shown(out_dir)} in {result.seconds:.2f} s, "
+        + (plural(warnings, "warning") if warnings else "no warnings")
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as short as it can be: relative to the current folder when inside it."""
+    try:
+        return f"{path.resolve().relative_to(Path.cwd().resolve()).as_posix()}/"
+    except ValueError:
+        return f"{path}/"
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from sitegen.check_command import run
+
+    if not args.path.is_dir():
+        print(f"sitegen: error: {args.path} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args, sys.stdout, sys.stderr)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import run
+
+    return run(args.what, args.name, args.site, sys.stdout, sys.stderr)
 
 
 def print_report(report: object, stream: TextIO, *, quiet: bool = False) -> None:

@@ -28,6 +28,8 @@ CONFIG_KEYS = frozenset(
         "publisher",
         "per_page",
         "allow_html",
+        "search",
+        "share_images",
     )
 )
 
@@ -84,6 +86,8 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         publisher=_read_publisher(read),
         per_page=_read_per_page(read, defaults.per_page),
         allow_html=read.boolean("allow_html"),
+        search=read.boolean("search", default=defaults.search),
+        share_images=read.boolean("share_images", default=defaults.share_images),
     )
     return config, [*problems, *read.problems]
 

@@ -59,6 +59,10 @@ MAX_EXPANDED_NODES = 200_000
 Counted beyond the written nodes, not in all: a long but honest file (100,000 actors) is bounded
 by the file size limit, and only expansion, which costs nothing to write, needs a limit here."""
 
+MAX_DEPTH = 100
+"""Refuse YAML nested deeper than this: libyaml composes recursively in C, and tens of thousands
+of levels crash the process (a segmentation fault, not even a traceback)."""
+
 PLACE_DEPTH = 3
 """Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
 
@@ -98,17 +102,23 @@ class Document:
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
-    """Text of a file: UTF-8 (BOM tolerated), line ends normalised to `\\n`."""
+    """Text of a file: UTF-8 (BOM tolerated), line ends normalised to `\\n`.
+
+    Line ends are normalised in the bytes first (a CR byte is never part of a UTF-8 sequence), so
+    a problem's line is right whichever line ends the file uses.
+    """
+    raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        col = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        col = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1  # characters
         return None, [Place(path, line, col).error("file is not valid UTF-8 text")]
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return None, [Place(path, line, 1).error("file contains a NUL byte; is it a binary file?")]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        at = text.index("\x00")
+        place = Place(path, text[:at].count("\n") + 1, at - text.rfind("\n", 0, at))
+        return None, [place.error("file contains a NUL byte; is it a binary file?")]
     return _without_control_characters(path, text)
 
 
@@ -178,6 +188,11 @@ def load_yaml(
     """
     loader = SafeLoader(yaml_text)
     try:
+        too_deep = _too_deep(yaml_text)
+        if too_deep is not None:
+            return Place(path, too_deep.line + first_line, too_deep.column + 1).error(
+                f"YAML is nested more than {MAX_DEPTH} levels deep; refusing it"
+            )
         node = loader.get_single_node()
         if node is None:
             return None, {}, {}
@@ -186,7 +201,7 @@ def load_yaml(
             return Place(path, first_line, 1).error(
                 "YAML aliases expand to a huge or endless document; refusing it"
             )
-        value_places, key_places = node_places(path, node, first_line)
+        value_places, key_places = node_places(path, node, first_line, yaml_text.split("\n"))
         _check_keys(path, node, first_line)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as err:
@@ -203,6 +218,24 @@ def load_yaml(
     finally:
         loader.dispose()
     return data, value_places, key_places
+
+
+def _too_deep(yaml_text: str) -> yaml.Mark | None:
+    """Where the YAML first nests deeper than MAX_DEPTH, found from the parser's events alone
+    (the parser keeps its own stack, so it is safe at any depth); None when it never does."""
+    parser = SafeLoader(yaml_text)
+    try:
+        depth = 0
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+                depth -= 1
+    finally:
+        parser.dispose()
+    return None
 
 
 class _BadKey(Exception):
@@ -225,7 +258,11 @@ def _check_keys(path: str, root: yaml.Node, first_line: int) -> None:
 
 
 def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagnostic:
+    """The error at the line to fix: an unclosed `[`, `{` or quote is reported where it opens
+    (YAML itself notices only lines later, often at the closing `---`)."""
     mark = err.problem_mark or err.context_mark
+    if err.problem_mark and err.context_mark and err.context_mark.line < err.problem_mark.line:
+        mark = err.context_mark
     line = mark.line + first_line if mark else first_line
     col = mark.column + 1 if mark else 1
     problem = err.problem or "invalid YAML"
@@ -286,14 +323,21 @@ def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
 
 
 def node_places(
-    path: str, root: yaml.Node, first_line: int
+    path: str, root: yaml.Node, first_line: int, lines: list[str] | None = None
 ) -> tuple[dict[KeyPath, Place], dict[KeyPath, Place]]:
-    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path."""
+    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path.
+
+    A block scalar (`a: |` then indented lines) is placed at its first content line and column,
+    not at the `|`, so that a problem inside a multi-line Markdown answer gets its own line.
+    """
     values: dict[KeyPath, Place] = {}
     keys: dict[KeyPath, Place] = {}
 
     def place(node: yaml.Node) -> Place:
-        return Place(path, node.start_mark.line + first_line, node.start_mark.column + 1)
+        mark = node.start_mark
+        if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            return _block_scalar_place(path, lines, mark.line + 1, first_line)
+        return Place(path, mark.line + first_line, mark.column + 1)
 
     stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
     while stack:
@@ -313,6 +357,15 @@ def node_places(
                 values[child] = place(item)
                 stack.append((child, item))
     return values, keys
+
+
+def _block_scalar_place(path: str, lines: list[str], start: int, first_line: int) -> Place:
+    """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
+    lines in the value, so line N of the value is file line `start` + N) and its indentation."""
+    for text in lines[start:]:
+        if text.strip():
+            return Place(path, start + first_line, len(text) - len(text.lstrip(" ")) + 1)
+    return Place(path, start + first_line, 1)
 
 
 def describe(value: object) -> str:

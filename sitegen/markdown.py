@@ -133,6 +133,8 @@ class _Call:
     value_col: int | None = None
     """For a front-matter value: the file column it starts at. Its text is YAML's reading of the
     value, not the file's line, so a column inside it would point at the wrong character."""
+    indent: int = 0
+    """How far a block of front-matter Markdown (`a: |`) is indented in the file."""
     _source_lines: list[str] | None = None
 
     def place(self, line: int, col: int = 1) -> Place:
@@ -147,7 +149,7 @@ class _Call:
         if 0 <= line < len(self._source_lines):
             found = self._source_lines[line].find(needle)
             if found >= 0:
-                return found + 1
+                return found + 1 + self.indent
         return 1
 
 
@@ -205,10 +207,13 @@ class MarkdownRenderer:
         return self._render(tokens, env), tuple(call.diagnostics)
 
     def render_block(
-        self, text: str, *, path: str, first_line: int, resolver: LinkResolver
+        self, text: str, *, path: str, first_line: int, resolver: LinkResolver, col: int = 1
     ) -> tuple[Markup, tuple[Diagnostic, ...]]:
-        """Full Markdown without section lifting: Q&A answers, actor profiles, page bodies."""
-        call = _Call(path, first_line, resolver, lift_sections=False)
+        """Full Markdown without section lifting: Q&A answers, actor profiles, page bodies.
+
+        `col` is the file column the text's lines start at (a block scalar's indentation + 1).
+        """
+        call = _Call(path, first_line, resolver, lift_sections=False, indent=col - 1)
         env: dict[str, Any] = {_ENV_KEY: call}
         tokens = self._parse(text, env, inline=False)
         return self._render(tokens, env), tuple(call.diagnostics)

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from sitegen import share
 from sitegen.model import Actor, ActorEntry, Explainer, Image, Quote, Site
 from sitegen.urls import is_external
 
@@ -81,31 +82,49 @@ def social_meta(
 ) -> tuple[MetaTag, ...]:
     """Open Graph and Twitter card tags for a page, explainer-specific ones when given one.
 
-    `url` is the page's canonical (absolute) URL. The image is the explainer's lead image or the
-    actor's photo; `data:` images are left out because social sites cannot fetch them.
+    `url` is the page's canonical (absolute) URL. The image is the explainer's lead image, else
+    its share card (`share.py`), or the actor's photo; `data:` images are left out because social
+    sites cannot fetch them. `og:locale` needs a region (`en_GB`), so a bare language is left to
+    `<html lang>`.
     """
     image = explainer.image if explainer else actor.image if actor else None
     image_url = _shareable(site, image)
+    if explainer and share.wants_card(site, explainer):
+        image = Image(share.share_path(site, explainer), _card_alt(explainer))
+        image_url = site.absolute(site.link(image.src))
     tags: list[MetaTag] = [
         ("property", "og:site_name", site.config.title),
         ("property", "og:type", "article" if explainer else "website"),
         ("property", "og:title", title or site.config.title),
         ("property", "og:url", url),
-        ("property", "og:locale", lang.replace("-", "_")),
     ]
+    if "-" in lang:
+        tags.append(("property", "og:locale", lang.replace("-", "_")))
     if description:
         tags.append(("property", "og:description", description))
     if image and image_url:
         tags += [("property", "og:image", image_url), ("property", "og:image:alt", image.alt)]
+    if explainer and share.wants_card(site, explainer):
+        tags += [
+            ("property", "og:image:width", str(share.WIDTH)),
+            ("property", "og:image:height", str(share.HEIGHT)),
+        ]
     if explainer:
         tags += _article_tags(explainer)
+    # Twitter reads og:title and og:description itself; the card type and image are named for it
+    # too, so that the share card is used by every client that reads only twitter: tags.
     tags.append(("name", "twitter:card", "summary_large_image" if image_url else "summary"))
-    tags.append(("name", "twitter:title", title or site.config.title))
-    if description:
-        tags.append(("name", "twitter:description", description))
     if image and image_url:
-        tags += [("name", "twitter:image", image_url), ("name", "twitter:image:alt", image.alt)]
+        tags.append(("name", "twitter:image", image_url))
     return tuple(tags)
+
+
+def _card_alt(explainer: Explainer) -> str:
+    return (
+        f"{explainer.title}: {_plain(explainer.key_points[0])}"
+        if explainer.key_points
+        else explainer.title
+    )
 
 
 def _article_tags(explainer: Explainer) -> list[MetaTag]:
@@ -164,7 +183,6 @@ def explainer_ld(site: Site, explainer: Explainer) -> dict[str, Any]:
         "@type": "NewsArticle",
         "headline": explainer.title,
         "url": url,
-        "mainEntityOfPage": url,
         "datePublished": explainer.date.iso,
         "dateModified": explainer.modified.iso,
         "inLanguage": explainer.lang,
@@ -173,14 +191,11 @@ def explainer_ld(site: Site, explainer: Explainer) -> dict[str, Any]:
         "wordCount": explainer.word_count,
     }
     optional: dict[str, Any] = {
-        "description": explainer.summary,
         "image": _image_list(site, explainer.image),
         "sourceOrganization": _organization(explainer.source),
         "keywords": [topic.name for topic in explainer.topics],
-        "about": [_thing(site, t.name, t.url) for t in explainer.topics],
         "mentions": [_actor_ref(site, actor) for actor in explainer.actors],
         "hasPart": [_quotation(site, quote) for quote in explainer.quotes],
-        "citation": [_citation(site, s.title, s.url, s.publisher) for s in explainer.sources],
         "correction": [_correction(c.date.iso, c.text_html) for c in explainer.corrections],
     }
     data.update({key: value for key, value in optional.items() if value})
@@ -203,18 +218,9 @@ def _image_list(site: Site, image: Image | None) -> list[str]:
     return [url] if url else []
 
 
-def _thing(site: Site, name: str, url: str) -> dict[str, Any]:
-    return {"@type": "Thing", "name": name, "url": site.absolute(url)}
-
-
 def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     """A `Person` or `Organization` with `sameAs` links (Wikipedia, Wikidata, official site)."""
-    data: dict[str, Any] = {
-        "@type": actor.kind,
-        "@id": site.absolute(actor.page_url) + "#actor",
-        "name": actor.name,
-        "url": site.absolute(actor.page_url),
-    }
+    data = {**_actor_name(actor), "url": site.absolute(actor.page_url)}
     same_as = _unique([*actor.same_as, *([actor.url] if actor.url else [])])
     if same_as:
         data["sameAs"] = same_as
@@ -225,12 +231,17 @@ def _actor_ref(site: Site, actor: Actor) -> dict[str, Any]:
     return data
 
 
+def _actor_name(actor: Actor) -> dict[str, Any]:
+    """An actor by type and name: what a quotation's `creator` needs, and no more bytes."""
+    return {"@type": actor.kind, "name": actor.name}
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
 def _quotation(site: Site, quote: Quote) -> dict[str, Any]:
-    creator = _actor_ref(site, quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
+    creator = _actor_name(quote.by) if quote.by else {"@type": "Person", "name": quote.by_name}
     data: dict[str, Any] = {
         "@type": "Quotation",
         "text": _plain(quote.text_html),
@@ -240,15 +251,6 @@ def _quotation(site: Site, quote: Quote) -> dict[str, Any]:
         data["dateCreated"] = quote.date.iso
     if quote.url:
         data["url"] = quote.url
-    return data
-
-
-def _citation(site: Site, title: str, url: str, publisher: str) -> dict[str, Any]:
-    data: dict[str, Any] = {"@type": "CreativeWork", "name": title}
-    if url:
-        data["url"] = absolute_url(site, url)
-    if publisher:
-        data["publisher"] = {"@type": "Organization", "name": publisher}
     return data
 
 

@@ -39,6 +39,10 @@ class SiteConfig:
     publisher: Publisher | None = None
     per_page: int = 20
     allow_html: bool = False
+    search: bool = True
+    share_images: bool = True
+    """A 1200x630 card per explainer without an image, for social previews (`share.py`)."""
+    """A search page at /search/ with a Pagefind index (docs/deploy.md, issue 8)."""
 
 
 @dataclass(frozen=True, slots=True)

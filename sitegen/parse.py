@@ -93,6 +93,7 @@ class QuoteSpec:
     context: str = ""
     date: Timestamp | None = None
     url: str = ""
+    url_place: Place | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,8 @@ class ExplainerSource:
     source: str = ""
     topics: tuple[str, ...] = ()
     image: Image | None = None
+    image_place: Place | None = None
+    """Where `image.src` was written, for a link to a missing file."""
     draft: bool = False
     key_points: tuple[Text, ...] | None = None
     actors: tuple[ActorSpec, ...] | None = None
@@ -206,6 +209,7 @@ def parse_explainer(
         source=read.text("source"),
         topics=tuple(read.text_list("topics", allow_single=True)),
         image=_image(read, ("image",)),
+        image_place=read.place("image", "src"),
         draft=read.boolean("draft"),
         key_points=_key_points(read) if "key_points" in fields else None,
         actors=_inline_actors(read) if "actors" in fields else None,
@@ -398,6 +402,7 @@ def _quotes(read: FieldReader) -> tuple[QuoteSpec, ...]:
                 context=read.text("quotes", index, "context"),
                 date=read.timestamp("quotes", index, "date"),
                 url=read.url("quotes", index, "url"),
+                url_place=read.place("quotes", index, "url"),
             )
         )
     return tuple(quotes)

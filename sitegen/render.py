@@ -9,7 +9,7 @@ at build time rather than shipped as an empty string.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,9 @@ from sitegen.diagnostics import Diagnostic, Place
 from sitegen.model import Explainer, Pager, Site
 
 FEED_SIZE = 20
+
+Progress = Callable[[int, int], None]
+"""`on_progress(done, total)`: told as pages are rendered; the command line draws a bar."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,11 @@ def make_environment(templates: dict[str, str]) -> jinja2.Environment:
 
 
 def render_site(
-    site: Site, templates: dict[str, str], template_paths: dict[str, str], static: dict[str, Path]
+    site: Site,
+    templates: dict[str, str],
+    template_paths: dict[str, str],
+    static: dict[str, Path],
+    on_progress: Progress | None = None,
 ) -> tuple[list[Output], list[Diagnostic]]:
     """Every output of the site, or the template problems that prevented them."""
     env = make_environment(templates)
@@ -89,7 +96,12 @@ def render_site(
         asset=lambda path: base.link(f"static/{path}"),
     )
     renderer = _Renderer(env, template_paths)
-    outputs = [renderer.page(job) for job in page_jobs(site)]
+    jobs = list(page_jobs(site))
+    outputs: list[Output | None] = []
+    for job in jobs:
+        outputs.append(renderer.page(job))
+        if on_progress is not None:
+            on_progress(len(outputs), len(jobs))
     outputs.append(renderer.plain("feed.xml", "feed.xml", entries=site.explainers[:FEED_SIZE]))
     outputs.append(renderer.plain("sitemap.xml", "sitemap.xml", pages=list(sitemap_entries(site))))
     outputs.append(renderer.plain("robots.txt", "robots.txt"))
@@ -102,7 +114,7 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
     config = site.config
     lang, direction = config.language, "ltr"
     for pager in paginate(site.explainers, config.per_page, site.link(""), site.link("page/")):
-        title = config.title if pager.number == 1 else f"{config.title}, page {pager.number}"
+        title = config.title if pager.number == 1 else f"Page {pager.number}"
         yield _job(
             pager.url, site, "home.html", title, config.description, lang, direction, pager=pager
         )
@@ -174,6 +186,16 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             page.lang,
             page.dir,
             page=page,
+        )
+    if config.search:
+        yield _job(
+            site.link("search/"),
+            site,
+            "search.html",
+            "Search",
+            f"Search the explainers, actors and quotes of {config.title}.",
+            lang,
+            direction,
         )
     yield _job(
         site.link("404.html"),

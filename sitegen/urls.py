@@ -22,6 +22,28 @@ MAX_SLUG_LENGTH = 100
 a hash of the whole so that two long names still differ: a 300-letter topic would otherwise
 name a folder past the 255-byte limit of every file system, and the write would fail."""
 
+_LATIN_LETTERS = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "ø": "o",
+        "Ø": "o",
+        "œ": "oe",
+        "Œ": "oe",
+        "đ": "d",
+        "Đ": "d",
+        "ł": "l",
+        "Ł": "l",
+        "þ": "th",
+        "Þ": "th",
+        "ð": "d",
+        "Ð": "d",
+        "\u0131": "i",  # dotless i (Turkish)
+    }
+)
+"""Latin letters that Unicode does not decompose into an ASCII letter plus an accent."""
+
 _DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 
@@ -29,12 +51,13 @@ _CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
 def slugify(text: str) -> str:
     """A URL-safe name: ASCII letters and digits joined by single hyphens.
 
-    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe"); a slug past
-    MAX_SLUG_LENGTH is cut, ending in a hash of the whole; text with no
+    Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe", "Straße" ->
+    "strasse", "Ørsted" -> "orsted"); a slug past MAX_SLUG_LENGTH is cut, ending in a hash of
+    the whole; text with no
     Latin letters at all (Cyrillic, Arabic) falls back to its code points in hex so that it still
     yields a stable, unique, valid slug.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_LETTERS))
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")

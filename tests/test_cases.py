@@ -14,8 +14,9 @@ A case file holds sections in the "txtar" style:
     -- options --
     strict: true                                (optional: BuildOptions fields)
 
-Writing a case is how a FORMAT.md rule gets its passing and its failing example. Cases run the
-checking stages (load, parse, assemble); rendering is covered by the whole-site tests.
+Writing a case is how a FORMAT.md rule gets its passing and its failing example; name them
+`<rule>-ok.txt` and `<rule>-bad.txt`. `python -m tests.show_case FILE` prints what a case gives.
+Cases run the checking stages (load, parse, assemble); rendering is covered by other tests.
 """
 
 from __future__ import annotations
@@ -91,3 +92,17 @@ def check_model_line(site: Any, line: str) -> None:
             return
     dotted, _, wanted = line.partition(": ")
     assert str(resolve(site, dotted.strip())) == wanted, dotted
+
+
+def test_shared_examples_build_clean(example_site: Path) -> None:
+    """The FORMAT.md examples every writer starts from check without a single diagnostic."""
+    result = check(BuildOptions(root=example_site, strict=True))
+    assert [str(diagnostic) for diagnostic in result.report] == []
+    assert result.site is not None and result.site.explainers
+
+
+def test_demo_site_checks_clean() -> None:
+    """The repository's own demo content (content/, sitegen.yaml) checks clean, strictly."""
+    root = Path(__file__).resolve().parent.parent
+    result = check(BuildOptions(root=root, strict=True))
+    assert [str(diagnostic) for diagnostic in result.report] == []

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, check
+from sitegen.build import BuildOptions, check, generate
 from sitegen.cli import main
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
@@ -197,6 +197,25 @@ def test_malformed_config_in_a_subprocess(config: str | bytes, make_site: SiteFa
     assert re.search(r"^content/bad.md:\d+:\d+: error: ", completed.stderr, re.M)
 
 
+@pytest.mark.parametrize(
+    "front",
+    [
+        "extra: {a: " + "[" * 100_000 + "]" * 100_000 + "}\n",
+        "extra:\n" + "".join(f"{' ' * (level + 1)}k:\n" for level in range(3000)),
+        "extra: " + "- " * 100_000 + "x\n",
+    ],
+    ids=["flow", "block", "dashes"],
+)
+def test_very_deep_yaml_in_a_subprocess(front: str, make_site: SiteFactory) -> None:
+    """Tens of thousands of levels crashed libyaml's composer (a segfault, not a traceback);
+    run in a subprocess so that a regression cannot take the test run down with it."""
+    site = make_site({"content/deep.md": explainer(GOOD_FRONT + front)})
+    completed = run_sitegen("build", str(site))
+    assert completed.returncode == 1, completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert ERROR_LINE.search(completed.stderr), completed.stderr
+
+
 def test_clean_site_builds(make_site: SiteFactory) -> None:
     """The control: the valid front matter used above builds, exit status 0."""
     site = make_site({"content/ok.md": explainer(GOOD_FRONT)})
@@ -282,3 +301,86 @@ def test_one_problem_gives_one_message(name: str, make_site: SiteFactory) -> Non
     problems = list(check(BuildOptions(root=site)).report)
     assert len(problems) == 1, problems
     assert "got text ({" not in problems[0].message  # a YAML set reads as a list, not as text
+
+
+CONFIG_KEYS = [
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "timezone",
+    "publisher",
+    "per_page",
+    "allow_html",
+    "unknown",
+]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(settings_=st.dictionaries(st.sampled_from(CONFIG_KEYS), VALUES, max_size=3))
+def test_any_value_in_any_setting_never_raises(
+    settings_: dict[str, object], tmp_path: Path
+) -> None:
+    site = write_files(
+        tmp_path / "prop-config",
+        {
+            "sitegen.yaml": yaml.safe_dump(settings_, allow_unicode=True),
+            "content/a.md": explainer(GOOD_FRONT),
+        },
+    )
+    result = check(BuildOptions(root=site))
+    for diagnostic in result.report:
+        assert diagnostic.path == "sitegen.yaml"
+
+
+TEXTS = st.lists(
+    st.sampled_from([*"abc <>&\"'`*_[]()#@:!|\\-\u2014\u202e\u05d0\u0627", "\n", "{{", "{%"]),
+    max_size=30,
+).map("".join)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    title=TEXTS,
+    summary=TEXTS,
+    authors=st.lists(TEXTS, max_size=3),
+    topics=st.lists(TEXTS, max_size=3),
+    point=TEXTS,
+    extra=st.dictionaries(st.text(max_size=5), VALUES, max_size=3),
+    body=TEXTS,
+)
+def test_odd_but_valid_text_renders_every_page(
+    tmp_path: Path,
+    title: str,
+    summary: str,
+    authors: list[str],
+    topics: list[str],
+    point: str,
+    extra: dict[str, object],
+    body: str,
+) -> None:
+    """Valid front matter with any text in it goes through the templates too, without raising."""
+    front = {
+        "title": title or "T",
+        "date": "2025-01-02",
+        "summary": summary,
+        "authors": authors,
+        "topics": topics,
+        "key_points": [point or "P"],
+        "actors": [{"name": title or "N", "role": summary}],
+        "quotes": [{"text": point or "Q", "by": title or "N"}],
+        "extra": extra,
+    }
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
+    site = write_files(tmp_path / "prop-render", {"content/a.md": text})
+    result = generate(BuildOptions(root=site))
+    if result.ok:
+        assert any(output.path.endswith("index.html") for output in result.outputs)

@@ -6,6 +6,7 @@ import pytest
 
 from sitegen.diagnostics import Diagnostic, Place
 from sitegen.frontmatter import (
+    MAX_DEPTH,
     MAX_EXPANDED_NODES,
     Document,
     decode,
@@ -128,6 +129,17 @@ def test_deep_nesting_does_not_raise(depth: int) -> None:
     assert document is not None or problems
 
 
+def test_nesting_past_the_limit_is_refused_where_it_happens() -> None:
+    found = problem(f"---\ntitle: T\nextra: {'[' * (MAX_DEPTH + 5)}{']' * (MAX_DEPTH + 5)}\n---\n")
+    assert "nested more than" in found.message
+    assert (found.line, found.col) == (3, 7 + MAX_DEPTH)  # the document is level 1
+
+
+def test_nesting_within_the_limit_is_fine() -> None:
+    depth = MAX_DEPTH - 1
+    assert parsed(f"---\nextra: {'[' * depth}{']' * depth}\n---\n").data["extra"]
+
+
 def test_deep_block_nesting_does_not_raise() -> None:
     text = "".join(f"{'  ' * level}k:\n" for level in range(3000))
     document, problems = parse_document(PATH, f"---\n{text}---\n".encode())
@@ -148,7 +160,7 @@ def test_invalid_utf8_after_valid_multibyte_text() -> None:
 def test_nul_byte_is_refused_with_its_line() -> None:
     found = problem(b"---\ntitle: T\n\nbad\x00\n---\n")
     assert "NUL" in found.message
-    assert found.line == 4
+    assert (found.line, found.col) == (4, 4)
 
 
 def test_decode_normalises_line_ends() -> None:
@@ -177,7 +189,7 @@ def test_no_tag_constructs_python_objects(tag: str) -> None:
 def test_yaml_syntax_error_has_its_place() -> None:
     found = problem("---\ntitle: T\nkey_points: [a, b\n---\n")
     assert found.message.startswith("invalid YAML")
-    assert found.line == 4
+    assert (found.line, found.col) == (3, 13)  # where the unclosed `[` opens
 
 
 def test_colon_in_a_value_gets_a_hint() -> None:
@@ -233,3 +245,25 @@ def test_place_falls_back_to_the_nearest_enclosing_value() -> None:
 )
 def test_describe(value: object, text: str) -> None:
     assert describe(value) == text
+
+
+def test_block_scalars_are_placed_at_their_first_content_line() -> None:
+    doc = parsed("---\nsummary: |\n\n    Indented text\n    more\nnote: >-\n  folded\n---\n")
+    assert doc.place("summary") == Place(PATH, 3, 5)  # its value starts with the blank line
+    assert doc.place("note") == Place(PATH, 7, 3)
+    assert doc.data["summary"] == "\nIndented text\nmore\n"
+
+
+def test_invalid_utf8_column_counts_characters_not_bytes() -> None:
+    found = problem("---\nsummary: caf\u00e9 \u2014 ".encode() + b"\xff\n---\n")
+    assert (found.line, found.col) == (2, 17)
+
+
+def test_nul_byte_line_counts_lone_cr_line_ends() -> None:
+    found = problem(b"---\rtitle: T\r\rab\x00\r---\r")
+    assert (found.line, found.col) == (4, 3)
+
+
+def test_invalid_utf8_line_counts_lone_cr_line_ends() -> None:
+    found = problem(b"---\rtitle: T\r\rab\xff\r---\r")
+    assert (found.line, found.col) == (4, 3)

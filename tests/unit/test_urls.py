@@ -140,3 +140,17 @@ def test_resolve_relative(from_path: str, target: str, resolved: str | None) -> 
 )
 def test_is_external(url: str, external: bool) -> None:
     assert is_external(url) is external
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Straße", "strasse"),
+        ("Ørsted", "orsted"),
+        ("Łódź", "lodz"),
+        ("Æsir", "aesir"),
+        ("Þór", "thor"),
+    ],
+)
+def test_slugify_transliterates_letters_without_a_decomposition(text: str, slug: str) -> None:
+    assert slugify(text) == slug

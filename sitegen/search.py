@@ -1,0 +1,115 @@
+"""Search without a server: a Pagefind index of explainers and actors, made at build time.
+
+Pagefind (https://pagefind.app, `pip install 'pagefind[bin]'`) splits the index into small
+fragments that the reader's browser fetches only for the words searched, so a search costs a
+few tens of kilobytes however large the site, and any static host serves it. The index is made
+from the rendered pages in memory: the pages to index are written to a temporary folder, the
+Pagefind binary indexes them, and its bundle comes back as `Output` values under `pagefind/`.
+Nothing touches the output folder, so a failed index leaves the previous site as it was.
+
+Only explainer and actor pages are indexed (quotes are on both); lists, topics and pages would
+only repeat them. `main` is the indexed root, so headers and footers are not searched. The index
+is one index in the site's language, even for pages in other languages: Pagefind would otherwise
+make one index per language and the site's search page would never find an Arabic explainer on
+an English site (words in other languages are still found, without stemming).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sitegen.config import CONFIG_NAME
+from sitegen.diagnostics import Diagnostic, Place
+from sitegen.model import Site
+from sitegen.render import Output
+from sitegen.share import page_folder
+
+BUNDLE = "pagefind/"
+ENTRY = "pagefind-entry.json"
+KEPT = ("pagefind.", "pagefind-entry.json", "pagefind-worker.js", "wasm.", "index/", "fragment/")
+"""Bundle files the search page uses; Pagefind's own UI scripts and styles are left out."""
+TIMEOUT = 300
+
+
+def pagefind_executable() -> str | None:
+    """The Pagefind binary from the `pagefind[bin]` wheel, or one on PATH; None when absent."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return shutil.which("pagefind")
+    try:
+        return str(get_executable())
+    except (FileNotFoundError, OSError):
+        return shutil.which("pagefind")
+
+
+def search_outputs(site: Site, outputs: list[Output]) -> tuple[list[Output], list[Diagnostic]]:
+    """The search bundle for `site`'s pages among `outputs`; none when search is off."""
+    if not site.config.search:
+        return [], []
+    executable = pagefind_executable()
+    if executable is None:
+        return [], [
+            Place(CONFIG_NAME, 0, 0).warning(
+                "search: Pagefind is not installed (pip install 'pagefind[bin]'), so /search/ "
+                "lists every explainer and actor instead of searching; set `search: false` to "
+                "leave search out"
+            )
+        ]
+    wanted = indexed_paths(site)
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as work:
+        pages, bundle = Path(work, "pages"), Path(work, "bundle")
+        for output in outputs:
+            if output.path in wanted and output.data is not None:
+                target = pages / output.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(output.data)
+        problem = _run(executable, pages, bundle, site.config.language.split("-")[0])
+        if problem:
+            return [], [Place(CONFIG_NAME, 0, 0).error(problem)]
+        return _collect(bundle), []
+
+
+def indexed_paths(site: Site) -> set[str]:
+    """The output paths of every explainer and actor page."""
+    links = [explainer.url for explainer in site.explainers]
+    links += [entry.actor.page_url for entry in site.actors]
+    return {f"{page_folder(site, link)}index.html" for link in links}
+
+
+def _run(executable: str, pages: Path, bundle: Path, language: str) -> str | None:
+    """Run Pagefind; the reason it failed, or None."""
+    command = [executable, "--site", str(pages), "--output-path", str(bundle)]
+    command += ["--root-selector", "main", "--force-language", language.lower(), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"search: Pagefind could not run: {err}"
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        return f"search: Pagefind failed: {detail[-1] if detail else done.returncode}"
+    return None
+
+
+def _collect(bundle: Path) -> list[Output]:
+    """The bundle's files as outputs with their bytes (the temporary folder is about to go)."""
+    found = []
+    for path in sorted(bundle.rglob("*")):
+        relative = path.relative_to(bundle).as_posix()
+        if path.is_file() and relative.startswith(KEPT):
+            data = path.read_bytes()
+            if relative == ENTRY:
+                data = _sorted_json(data)
+            found.append(Output(BUNDLE + relative, data=data))
+    return found
+
+
+def _sorted_json(data: bytes) -> bytes:
+    """Pagefind writes its entry file's languages in hash-map order; sorted, two builds of the
+    same site are byte for byte the same."""
+    parsed = json.loads(data)
+    return json.dumps(parsed, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
