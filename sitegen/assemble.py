@@ -159,7 +159,7 @@ def assemble(
     problems: list[Diagnostic] = []
     base = config.base_url
     explainer_links, page_links = _claim_urls(sources, base, problems)
-    file_actors = {source.spec.id: source for source in sources.actors}
+    file_actors = _file_actors(sources.actors, problems)
     content_links = {**explainer_links, **page_links}
     content_links.update(
         {source.path: actor_link(base, actor_id) for actor_id, source in file_actors.items()}
@@ -265,6 +265,23 @@ def _claim_urls(
 
 
 # -- actors ----------------------------------------------------------------------------------------
+
+
+def _file_actors(
+    actors: Sequence[ActorSource], problems: list[Diagnostic]
+) -> dict[str, ActorSource]:
+    """Actor files by id; two files with one id (`Putin.md` and `putin.md`) are an error naming
+    both, instead of the later one silently replacing the other."""
+    found: dict[str, ActorSource] = {}
+    for source in actors:
+        other = found.setdefault(source.spec.id, source)
+        if other is not source:
+            problems.append(
+                Place(source.path).error(
+                    f"actor id `{source.spec.id}` is already used by {other.path}"
+                )
+            )
+    return found
 
 
 def _name_index(specs: Iterable[ActorSpec]) -> dict[str, str]:

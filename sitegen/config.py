@@ -61,15 +61,16 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         return SiteConfig(), problems
     loaded = load_yaml(CONFIG_NAME, text, first_line=1)
     if isinstance(loaded, Diagnostic):
-        return SiteConfig(), [loaded]
+        return SiteConfig(), [*problems, loaded]
     data, value_places, key_places = loaded
     if data is None:
-        return SiteConfig(), []
+        return SiteConfig(), problems
     if not isinstance(data, dict):
         return SiteConfig(), [
+            *problems,
             Place(CONFIG_NAME, 1, 1).error(
                 f"{CONFIG_NAME} must be a mapping of settings, got {describe(data)}"
-            )
+            ),
         ]
     read = FieldReader(
         Document(CONFIG_NAME, data, "", 0, value_places, key_places), ZoneInfo("UTC")
@@ -88,12 +89,15 @@ def _read(raw: bytes) -> tuple[SiteConfig, list[Diagnostic]]:
         search=read.boolean("search", default=defaults.search),
         share_images=read.boolean("share_images", default=defaults.share_images),
     )
-    return config, read.problems
+    return config, [*problems, *read.problems]
 
 
 def parse_base_url(url: str) -> BaseUrl | None:
     """A `BaseUrl` from an absolute http(s) URL with no query or fragment; None otherwise."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # `https://exa[mple.org/`: an unclosed IPv6 bracket
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         return None
     return BaseUrl.parse(url.strip())

@@ -8,9 +8,27 @@ in a traceback. Only the build decides, at the end, whether errors abort it.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def _one_line(text: str) -> str:
+    """`text` with control characters, line and paragraph separators and bidi overrides written
+    as escapes (`\\n`, `\\x1b`, `\\u202e`)."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in _BIDI_CONTROLS
+        else ch
+        for ch in text
+    )
 
 
 class Severity(Enum):
@@ -31,7 +49,11 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {self.message}"
+        """One line, always: paths and messages quote content (file names, YAML keys), and a
+        file named `a\n::error::x` must not print a second line that CI reads as its own (a
+        GitHub Actions workflow command) or an escape sequence a terminal obeys."""
+        path, message = _one_line(self.path), _one_line(self.message)
+        return f"{path}:{self.line}:{self.col}: {self.severity.value}: {message}"
 
     @property
     def is_error(self) -> bool:

@@ -7,6 +7,7 @@ loader is used (libyaml's CSafeLoader when present): no YAML tag can construct a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,10 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    # An explicit `!!timestamp yesterday` reaches here without matching the date pattern, and
+    # PyYAML's constructor would fail on it with an AttributeError.
+    if yaml.SafeLoader.timestamp_regexp.match(node.value) is None:
+        return node.value
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except (ValueError, OverflowError):
@@ -36,8 +41,23 @@ def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object
 
 SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 forbids outright: one of them in a title would make feed.xml and
+sitemap.xml unreadable to every feed reader. `decode` replaces those written as they are;
+`_text` those written as YAML escapes (`"\\v"`, `"\\x01"`, `"\\0"`)."""
+
+
+def _text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return _NOT_XML_TEXT.sub(" ", yaml.SafeLoader.construct_yaml_str(loader, node))
+
+
+SafeLoader.add_constructor("tag:yaml.org,2002:str", _text)
+
 MAX_EXPANDED_NODES = 200_000
-"""Refuse YAML whose aliases expand past this many nodes ("billion laughs")."""
+"""Refuse YAML whose aliases add more than this many nodes to those written ("billion laughs").
+
+Counted beyond the written nodes, not in all: a long but honest file (100,000 actors) is bounded
+by the file size limit, and only expansion, which costs nothing to write, needs a limit here."""
 
 MAX_DEPTH = 100
 """Refuse YAML nested deeper than this: libyaml composes recursively in C, and tens of thousands
@@ -99,7 +119,23 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         at = text.index("\x00")
         place = Place(path, text[:at].count("\n") + 1, at - text.rfind("\n", 0, at))
         return None, [place.error("file contains a NUL byte; is it a binary file?")]
-    return text, []
+    return _without_control_characters(path, text)
+
+
+def _without_control_characters(path: str, text: str) -> tuple[str, list[Diagnostic]]:
+    """The text with each control character replaced by a space (columns stay right), and a
+    warning at the first one: they come from copy-paste (Word's vertical tab) and are never
+    meant."""
+    found = _NOT_XML_TEXT.search(text)
+    if found is None:
+        return text, []
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    count = len(_NOT_XML_TEXT.findall(text))
+    message = f"control character U+{ord(found.group()):04X} replaced by a space" + (
+        f" ({count} in this file)" if count > 1 else ""
+    )
+    return _NOT_XML_TEXT.sub(" ", text), [Place(path, line, col).warning(message)]
 
 
 def split(path: str, text: str) -> tuple[str, str, int] | Diagnostic:
@@ -125,21 +161,22 @@ def parse_document(path: str, raw: bytes) -> tuple[Document | None, list[Diagnos
         return None, problems
     parts = split(path, text)
     if isinstance(parts, Diagnostic):
-        return None, [parts]
+        return None, [*problems, parts]
     yaml_text, body, body_line = parts
     loaded = load_yaml(path, yaml_text, first_line=2)
     if isinstance(loaded, Diagnostic):
-        return None, [loaded]
+        return None, [*problems, loaded]
     data, value_places, key_places = loaded
     if data is None:
         data = {}
     if not isinstance(data, dict):
         return None, [
+            *problems,
             Place(path, 2, 1).error(
                 f"front matter must be a mapping of `field: value` lines, got {describe(data)}"
-            )
+            ),
         ]
-    return Document(path, data, body, body_line, value_places, key_places), []
+    return Document(path, data, body, body_line, value_places, key_places), problems
 
 
 def load_yaml(
@@ -159,7 +196,8 @@ def load_yaml(
         node = loader.get_single_node()
         if node is None:
             return None, {}, {}
-        if expanded_size(node) > MAX_EXPANDED_NODES:
+        limit = MAX_EXPANDED_NODES + len(_unique_nodes(node))
+        if expanded_size(node, limit) > limit:
             return Place(path, first_line, 1).error(
                 "YAML aliases expand to a huge or endless document; refusing it"
             )
@@ -256,11 +294,11 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def expanded_size(root: yaml.Node) -> int:
+def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
     """How many nodes the document has once every alias is expanded.
 
     An iterative post-order walk, memoised per node, so it is linear in the YAML text even for
-    an alias bomb, and it stops as soon as the count passes the limit. A recursive alias (a node
+    an alias bomb, and it stops as soon as the count passes `limit`. A recursive alias (a node
     inside itself) expands without end, so it counts as past the limit.
     """
     sizes: dict[int, int] = {}
@@ -270,7 +308,7 @@ def expanded_size(root: yaml.Node) -> int:
         node, children_done = stack.pop()
         if children_done:
             total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
-            if total > MAX_EXPANDED_NODES:
+            if total > limit:
                 return total
             sizes[id(node)] = total
             in_progress.discard(id(node))
@@ -279,7 +317,7 @@ def expanded_size(root: yaml.Node) -> int:
             stack.append((node, True))
             for child in _children(node):
                 if id(child) in in_progress:  # an ancestor: the alias is recursive
-                    return MAX_EXPANDED_NODES + 1
+                    return limit + 1
                 stack.append((child, False))
     return sizes[id(root)]
 

@@ -16,6 +16,12 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import CONFIG_NAME
 from sitegen.diagnostics import Diagnostic, Place
 
+MAX_FILE_BYTES = 16 * 10**6
+"""Files sitegen reads into memory (content, templates, sitegen.yaml) are refused past this size:
+a build keeps each body's Markdown tokens in memory, about 60 times the text (a 10 MB body
+peaks near 600 MB), so an unbounded file is an unbounded build. Static files are copied, never
+read, and have no limit."""
+
 
 class Kind(Enum):
     """What a content file is, by where it stands (FORMAT.md 3, 4, 5)."""
@@ -81,19 +87,36 @@ def load_site(root: Path, *, read_content: bool = True) -> tuple[SiteFiles, list
         static.update(
             {f"static/{rel}": path for rel, path in _walk(root / "static", root, problems)}
         )
+    problems.extend(_case_collisions(static))
     return SiteFiles(
         root, config, content, templates, template_paths, dict(sorted(static.items()))
     ), problems
+
+
+def _case_collisions(static: dict[str, Path]) -> Iterator[Diagnostic]:
+    """A warning for each static file whose name differs from another's only in case.
+
+    Linux keeps both, but on a case-insensitive file system (macOS, Windows, a checkout there,
+    some hosts) one silently replaces the other. A warning, not an error: the build itself is
+    right, and `--strict` makes it fail in CI.
+    """
+    first: dict[str, str] = {}
+    for name in sorted(static):
+        other = first.setdefault(name.casefold(), name)
+        if other != name:
+            yield Place(name).warning(
+                f"`{name}` and `{other}` differ only in case; on a case-insensitive file system "
+                "one replaces the other"
+            )
 
 
 def _read_config(root: Path, problems: list[Diagnostic]) -> bytes | None:
     path = root / CONFIG_NAME
     if not path.exists() and not path.is_symlink():
         return None
-    if not _inside(path, root):
-        problems.append(
-            Place(CONFIG_NAME).error("is a symlink that leads outside the site folder; refused")
-        )
+    refused = _refused_target(path, root)
+    if refused:
+        problems.append(Place(CONFIG_NAME).error(refused))
         return None
     return _read_bytes(path, CONFIG_NAME, problems)
 
@@ -170,8 +193,9 @@ def _walk(
     if not folder.is_dir():
         return
     root = root.resolve()
-    if not _inside(folder, root):
-        _report(problems, folder.name, "is a symlink that leads outside the site folder; refused")
+    refused = _refused_target(folder, root)
+    if refused:
+        _report(problems, folder.name, refused)
         return
     seen: set[Path] = set()
     pending: list[tuple[Path, PurePosixPath]] = [(folder, PurePosixPath())]
@@ -194,12 +218,9 @@ def _walk(
             if _ignored(entry.name, skip_private=skip_private):
                 continue
             path = Path(entry.path)
-            if entry.is_symlink() and not _inside(path, root):
-                _report(
-                    problems,
-                    _display(folder, root, rel_dir / entry.name),
-                    "is a symlink that leads outside the site folder; refused",
-                )
+            refused = _refused_target(path, root) if entry.is_symlink() else None
+            if refused:
+                _report(problems, _display(folder, root, rel_dir / entry.name), refused)
                 continue
             if entry.is_dir():
                 pending.append((path, rel_dir / entry.name))
@@ -220,16 +241,33 @@ def _report(problems: list[Diagnostic] | None, path: str, message: str) -> None:
         problems.append(Place(path).error(message))
 
 
-def _inside(path: Path, root: Path) -> bool:
+def _refused_target(path: Path, root: Path) -> str | None:
+    """Why a path that may be a symlink must not be read, or None when it may.
+
+    Its real location must be inside the site folder, and not in a hidden file or folder there:
+    a contributed `static/x -> ../.git/config` would otherwise publish the CI token that
+    `actions/checkout` keeps in .git/config, and `../.env` the secrets of a local setup.
+    """
     try:
-        path.resolve().relative_to(root.resolve())
+        relative = path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):
-        return False
-    return True
+        return "is a symlink that leads outside the site folder; refused"
+    if any(part.startswith(".") for part in relative.parts):
+        return f"is a symlink to the hidden `{relative.as_posix()}`; refused"
+    return None
 
 
 def _read_bytes(path: Path, display: str, problems: list[Diagnostic] | None) -> bytes | None:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            _report(
+                problems,
+                display,
+                f"file is {size / 1e6:.0f} MB; a content file, template or sitegen.yaml may "
+                f"be at most {MAX_FILE_BYTES // 10**6} MB",
+            )
+            return None
         return path.read_bytes()
     except OSError as err:
         _report(problems, display, f"cannot read file: {err.strerror}")

@@ -6,6 +6,7 @@ rules: every internal link carries `base_url`'s path, and no script URL reaches 
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -15,6 +16,11 @@ from urllib.parse import unquote, urlsplit
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """FORMAT.md 3.1: what an explicit `slug` must look like."""
+
+MAX_SLUG_LENGTH = 100
+"""A derived slug (a topic, an actor named inline, a heading anchor) is cut to this length, with
+a hash of the whole so that two long names still differ: a 300-letter topic would otherwise
+name a folder past the 255-byte limit of every file system, and the write would fail."""
 
 _LATIN_LETTERS = str.maketrans(
     {
@@ -46,7 +52,8 @@ def slugify(text: str) -> str:
     """A URL-safe name: ASCII letters and digits joined by single hyphens.
 
     Accented letters lose their accents ("Zelenskyy's café" -> "zelenskyys-cafe", "Straße" ->
-    "strasse", "Ørsted" -> "orsted"); text with no
+    "strasse", "Ørsted" -> "orsted"); a slug past MAX_SLUG_LENGTH is cut, ending in a hash of
+    the whole; text with no
     Latin letters at all (Cyrillic, Arabic) falls back to its code points in hex so that it still
     yields a stable, unique, valid slug.
     """
@@ -54,6 +61,9 @@ def slugify(text: str) -> str:
     ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
     ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > MAX_SLUG_LENGTH:
+        digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:8]
+        slug = slug[: MAX_SLUG_LENGTH - 9].rstrip("-") + "-" + digest
     if slug:
         return slug
     letters = [f"{ord(ch):x}" for ch in text if ch.isalnum()]
@@ -64,9 +74,17 @@ def is_dangerous_url(url: str, *, image: bool = False) -> bool:
     """True for a URL that could run script: `javascript:`, `vbscript:`, `data:`, `file:`.
 
     The check sees through the disguises browsers forgive: HTML entities (`&#106;avascript:`),
-    mixed case, and spaces or control characters inside or around the scheme. `data:` is allowed
-    for images (FORMAT.md 3.3), except `data:image/svg+xml`, which can carry script.
+    mixed case, and spaces or control characters inside or around the scheme; and through
+    percent-encoding (`%6Aavascript:`), which a browser does not decode in a scheme but a later
+    step (a template filter, a redirect, another tool reading the output) may, so a URL that
+    is dangerous once decoded is refused everywhere, in front matter and bodies alike.
+    `data:` is allowed for images (FORMAT.md 3.3), except `data:image/svg+xml`, which can carry
+    script.
     """
+    return _dangerous(url, image) or _dangerous(unquote(url), image)
+
+
+def _dangerous(url: str, image: bool) -> bool:
     plain = html.unescape(url)
     plain = _CONTROL_AND_SPACE.sub("", plain).lower()
     if image and plain.startswith("data:image/") and not plain.startswith("data:image/svg"):
@@ -92,8 +110,15 @@ def resolve_relative(from_path: str, target: str) -> str | None:
 
 
 def is_external(url: str) -> bool:
-    """True for a URL with a scheme or host: it is left as written."""
-    parts = urlsplit(url)
+    """True for a URL with a scheme or host: it is left as written.
+
+    A URL Python cannot even split (`http://exa[mple.org/`, an unclosed IPv6 bracket) counts as
+    external too: it is written as it stands, escaped, and never becomes a site path.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return True
     return bool(parts.scheme or parts.netloc)
 
 

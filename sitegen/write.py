@@ -63,7 +63,11 @@ def write_site(outputs: Iterable[Output], out: Path) -> int:
 
     Returns how many files were written.
     """
-    staging = Staging(out)
+    try:
+        # Made inside the `try`: a parent that is a file, read-only or on a full disk fails here.
+        staging = Staging(out)
+    except OSError as err:
+        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
     try:
         for output in outputs:
             if output.source is not None:
@@ -211,9 +215,15 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _recover_interrupted_swap(out: Path) -> None:
-    """Put back the previous output if a two-rename swap was interrupted between its renames."""
+    """Put back the previous output if a two-rename swap was interrupted between its renames.
+
+    Only a real folder that sitegen wrote is put back: a `.site.old` symlink committed to a
+    repository must not become the output folder.
+    """
     old = out.parent / f".{out.name}.old"
-    if not out.exists() and old.is_dir():
+    if out.exists() or out.is_symlink() or old.is_symlink():
+        return
+    if (old / MARKER).is_file():
         os.rename(old, out)
 
 
