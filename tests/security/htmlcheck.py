@@ -35,7 +35,12 @@ URL_ATTRIBUTES = frozenset(
 FORBIDDEN_ELEMENTS = frozenset(
     {"iframe", "object", "embed", "base", "form", "frame", "frameset", "applet", "svg", "math"}
 )
-"""Elements that can run script or re-point the page; sitegen's theme writes none of them."""
+"""Elements that can run script or re-point the page; sitegen's theme writes none of them,
+except the two of the theme's own search page below."""
+THEME_SCRIPT = re.compile(r"(?:/[\w.-]+)*/static/search\.js")
+"""The one external script the theme loads (on /search/ only): from the site's own static/."""
+THEME_FORM = re.compile(r"(?:/[\w.-]+)*/search/")
+"""The one form the theme writes: a GET to the site's own /search/ page."""
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 SAFE_DATA_IMAGE = re.compile(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp)[;,]")
 _STRIP = "".join(chr(code) for code in range(0x21))
@@ -69,11 +74,11 @@ class _Walker(HTMLParser):
 
     def _check_element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {name: value or "" for name, value in attrs}
-        if tag in FORBIDDEN_ELEMENTS:
+        if tag in FORBIDDEN_ELEMENTS and not _theme_search_form(tag, found):
             self.problems.append(f"{self.where}: <{tag}> element")
         if tag == "script":
             script_type = found.get("type", "")
-            if script_type != "application/ld+json":
+            if script_type != "application/ld+json" and not _theme_script(found):
                 self.problems.append(f"{self.where}: <script type={script_type!r}>")
             self._script_type = script_type
             self._script_text = []
@@ -97,6 +102,8 @@ class _Walker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._script_type is not None:
             self._script_text.append(data)
+            if self._script_type != "application/ld+json" and data.strip():
+                self.problems.append(f"{self.where}: inline script {data.strip()[:60]!r}")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._script_type is not None:
@@ -109,6 +116,22 @@ class _Walker(HTMLParser):
             json.loads(text)
         except ValueError as err:
             self.problems.append(f"{self.where}: JSON-LD is not valid JSON ({err}): {text[:120]!r}")
+
+
+def _theme_script(attributes: dict[str, str]) -> bool:
+    """The theme's search script: external, from the site's static/, nothing else set."""
+    return set(attributes) <= {"src", "defer"} and bool(
+        THEME_SCRIPT.fullmatch(attributes.get("src", ""))
+    )
+
+
+def _theme_search_form(tag: str, attributes: dict[str, str]) -> bool:
+    """The theme's search form: a GET to the site's own /search/ page."""
+    return (
+        tag == "form"
+        and attributes.get("method", "get").lower() == "get"
+        and bool(THEME_FORM.fullmatch(attributes.get("action", "")))
+    )
 
 
 def html_problems(where: str, html: str) -> list[str]:
