@@ -33,9 +33,12 @@ URL_ATTRIBUTES = frozenset(
     }
 )
 FORBIDDEN_ELEMENTS = frozenset(
-    {"iframe", "object", "embed", "base", "form", "frame", "frameset", "applet", "svg", "math"}
+    {"iframe", "object", "embed", "base", "frame", "frameset", "applet", "svg", "math"}
 )
 """Elements that can run script or re-point the page; sitegen's theme writes none of them."""
+SITE_SCRIPT = re.compile(r"/(?:[\w.-]+/)*static/[\w./-]+\.js")
+"""The only scripts a page may load: the theme's own files under the site's `static/` (the
+search page's `search.js`); never an inline script, never one from elsewhere."""
 SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 SAFE_DATA_IMAGE = re.compile(r"data:image/(?:png|jpe?g|gif|webp|avif|bmp)[;,]")
 _STRIP = "".join(chr(code) for code in range(0x21))
@@ -73,7 +76,8 @@ class _Walker(HTMLParser):
             self.problems.append(f"{self.where}: <{tag}> element")
         if tag == "script":
             script_type = found.get("type", "")
-            if script_type != "application/ld+json":
+            own_file = SITE_SCRIPT.fullmatch(found.get("src", "")) and ".." not in found["src"]
+            if script_type != "application/ld+json" and not own_file:
                 self.problems.append(f"{self.where}: <script type={script_type!r}>")
             self._script_type = script_type
             self._script_text = []
@@ -97,6 +101,8 @@ class _Walker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._script_type is not None:
             self._script_text.append(data)
+            if self._script_type != "application/ld+json" and data.strip():
+                self.problems.append(f"{self.where}: inline script {data[:60]!r}")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._script_type is not None:
