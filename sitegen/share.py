@@ -15,6 +15,7 @@ the words in the right order but cannot join Arabic letters: the card stays legi
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -114,7 +115,7 @@ def share_images(
     """
     from sitegen.render import Output
 
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached_ok = _cache_usable(cache_dir)
     outputs = []
     missing: dict[Path, Card] = {}
     for explainer in site.explainers:
@@ -122,15 +123,43 @@ def share_images(
             continue
         card = card_of(site, explainer)
         cached = cache_dir / f"{card.key()}.png"
-        if not cached.is_file():
+        if not cached_ok:
+            outputs.append(Output(share_path(site, explainer), data=_png(card)))
+            continue
+        if not cached.is_file() or cached.is_symlink():
             missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for done, _ in enumerate(pool.map(_save, missing.keys(), missing.values()), 1):
             if on_progress is not None:
                 on_progress(done, len(missing))
-    _prune(cache_dir, {output.source for output in outputs})
+    if cached_ok:
+        _prune(cache_dir, {output.source for output in outputs})
     return outputs
+
+
+def _cache_usable(cache_dir: Path) -> bool:
+    """Whether cards may be kept in `cache_dir`, which lies inside the site folder.
+
+    A pull request can commit anything there, so the cache is trusted only as real folders:
+    `.sitegen-cache/share -> ~/.ssh` would otherwise have cards written and stale `*.png`
+    deleted outside the site, and a committed `<key>.png -> ../../.git/config` would be copied
+    into the site as a share card (a cached card that is a symlink is drawn again instead).
+    A read-only checkout cannot hold a cache either; the cards are then drawn in memory.
+    """
+    if cache_dir.is_symlink() or cache_dir.parent.is_symlink():
+        return False
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def _png(card: Card) -> bytes:
+    buffer = io.BytesIO()
+    draw(card).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _prune(cache_dir: Path, used: set[Path | None]) -> None:
@@ -145,7 +174,7 @@ def _save(path: Path, card: Card) -> None:
     leaves a truncated PNG in the cache."""
     partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     draw(card).save(partial, format="PNG")
-    partial.replace(path)
+    partial.replace(path)  # replaces a committed symlink itself, never what it points at
 
 
 def draw(card: Card) -> Image.Image:

@@ -170,12 +170,16 @@ def test_the_checker_itself_catches_each_kind_of_script() -> None:
         '<img src="data:image/svg+xml,<svg>">',
         '<a href="%6Aavascript:alert(1)">',
         "<iframe src=x>",
+        '<script src="https://evil.example/static/x.js"></script>',
+        '<script src="/static/search.js">alert(1)</script>',
+        '<form action="javascript:alert(1)">',
         '<script type="application/ld+json">{"a": "</script><script>alert(1)</script>',
         '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
     )
     for page in unsafe:
         assert html_problems("page.html", page), page
     assert html_problems("page.html", '<img src="data:image/png;base64,AAAA">') == []
+    assert html_problems("page.html", '<script src="/news/static/search.js" defer></script>') == []
 
 
 def test_script_urls_in_the_body_are_written_as_text(

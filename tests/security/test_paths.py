@@ -225,11 +225,17 @@ def test_an_output_folder_that_would_destroy_sources_is_refused(
     make_site: SiteFactory, out: str, message: str
 ) -> None:
     root = make_site({"content/a.md": ARTICLE, "static/x.css": "x", "notes/todo.txt": "keep"})
-    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+    def sources() -> list[str]:  # sitegen's own cache of share cards aside
+        return sorted(
+            str(p.relative_to(root)) for p in root.rglob("*") if ".sitegen-cache" not in p.parts
+        )
+
+    before = sources()
     completed = run_sitegen("build", str(root), "--out", str(root / out))
     assert completed.returncode == 1
     assert message in completed.stderr
-    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
+    assert sources() == before
 
 
 def test_an_output_folder_that_is_a_symlink_is_refused(
@@ -271,3 +277,29 @@ def test_a_committed_leftover_symlink_never_becomes_the_output(
     assert completed.returncode == 0, completed.stderr
     assert not (root / "site").is_symlink() and (root / "site" / "index.html").is_file()
     assert os.listdir(victim) == ["keep.txt"]
+
+
+def test_a_committed_share_card_cache_is_never_trusted(
+    make_site: SiteFactory, tmp_path: Path
+) -> None:
+    """The share-card cache lives in the site folder, so a pull request can commit it: a
+    cached card that is a symlink to a secret must not be published, and a cache folder that is
+    a symlink must not have cards written or stale PNGs deleted where it points."""
+    root = make_site({"content/a.md": ARTICLE, ".git/config": SECRET})
+    build_cli(root)
+    cards = root / ".sitegen-cache" / "share"
+    for card in cards.glob("*.png"):
+        card.unlink()
+        card.symlink_to(root / ".git" / "config")
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    (pictures / "holiday.png").write_bytes(b"keep")
+    other = make_site({"content/a.md": ARTICLE})
+    (other / ".sitegen-cache").mkdir()
+    (other / ".sitegen-cache" / "share").symlink_to(pictures)
+    for site in (root, other):
+        code, stderr, tree = build_cli(site)
+        assert code == 0, stderr
+        assert_no_secret(tree)
+        assert any(path.endswith("share.png") for path in tree) or not tree
+    assert os.listdir(pictures) == ["holiday.png"]
