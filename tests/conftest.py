@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.helpers import EXAMPLES, write_files
+from tests.helpers import EXAMPLES, require, write_files
 
 SiteFactory = Callable[[dict[str, str | bytes]], Path]
 
@@ -31,3 +32,21 @@ def example_site(make_site: SiteFactory) -> Path:
         for path in sorted(EXAMPLES.rglob("*.md"))
     }
     return make_site(files)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright, one for the whole test session: Playwright's sync
+    API allows only one running instance per thread, so every browser test shares this one."""
+    from scripts.sitebrowser import CHROMIUM, launch
+
+    require(CHROMIUM.is_file(), str(CHROMIUM))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright (pip install playwright)")
+        raise
+    with sync_playwright() as playwright:
+        launched = launch(playwright)
+        yield launched
+        launched.close()

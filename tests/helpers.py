@@ -38,3 +38,16 @@ def run_sitegen(
         timeout=timeout,
         check=False,
     )
+
+
+def require(ok: bool, what: str) -> None:
+    """Skip a test when a tool it needs is missing, except in CI, where that is a failure: CI
+    installs every tool (.ci/browser-setup.sh), so a skip there would hide a broken setup."""
+    if ok:
+        return
+    import pytest
+
+    message = f"{what} is missing (run .ci/browser-setup.sh)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)

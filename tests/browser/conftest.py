@@ -12,28 +12,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from scripts import sitebrowser
+from tests.helpers import require
 
-import sitebrowser  # noqa: E402 - lives in scripts/, shared with the screenshots command
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 NODE_MODULES = REPO_ROOT / "node_modules"
-
-
-def require(ok: bool, message: str) -> None:
-    """Skip when a tool is missing, unless in CI, where a missing tool is a failure."""
-    if ok:
-        return
-    message += " (run .ci/browser-setup.sh)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -64,16 +53,6 @@ def origin(site_dir: Path) -> Iterator[str]:
 def pages(site_dir: Path) -> dict[str, str]:
     """One site path per page type."""
     return sitebrowser.page_types(site_dir)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    require(sitebrowser.CHROMIUM.exists(), f"{sitebrowser.CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = sitebrowser.launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

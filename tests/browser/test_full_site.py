@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sitebrowser
 
+from scripts import sitebrowser
 from sitegen.build import BuildOptions, build
 from tests.theme.kitchen_sink import write_kitchen_sink
 

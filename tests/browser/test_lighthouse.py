@@ -13,7 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import sitebrowser
+
+from scripts import sitebrowser
 
 from .conftest import NODE_MODULES, require
 

@@ -89,12 +89,12 @@ def test_the_summary_line(make_site: SiteFactory) -> None:
     assert "\r" not in result.stderr
 
 
-def test_search_off_leaves_out_the_page_and_the_box(make_site: SiteFactory) -> None:
+def test_search_off_leaves_out_the_page_and_its_link(make_site: SiteFactory) -> None:
     site = make_site({"sitegen.yaml": "search: false\n", **stories(1)})
     assert run_sitegen("build", str(site)).returncode == 0
     assert not (site / "site" / "search").exists()
     assert not (site / "site" / "pagefind").exists()
-    assert "search-box" not in (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="/search/"' not in (site / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_search_without_pagefind_warns_and_lists_everything(

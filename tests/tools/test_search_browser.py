@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import shutil
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from scripts.sitebrowser import CHROMIUM, launch
 from sitegen.search import pagefind_executable
-from tests.helpers import EXAMPLES, run_sitegen, write_files
+from tests.helpers import EXAMPLES, require, run_sitegen, write_files
 
 BASE = "/news/"
 
@@ -34,14 +32,6 @@ key_points:
 ---
 كان الشمال الغربي يعتمد على معبر باب الهوى الحدودي.
 """
-
-
-def require(ok: bool, what: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing; CI must have it")
-    pytest.skip(f"{what} is missing")
 
 
 @pytest.fixture(scope="module")
@@ -68,27 +58,14 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Debian's chromium; Playwright gives each launch a fresh, temporary profile."""
-    require(CHROMIUM.is_file(), str(CHROMIUM))
-    try:
-        from playwright import sync_api as playwright_api
-    except ImportError:
-        require(False, "Playwright (pip install playwright)")
-    with playwright_api.sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()  # type: ignore[attr-defined]
-
-
 def search(browser: object, url: str, words: str) -> list[tuple[str, str]]:
-    """Type `words` in the header's box, submit, and read the (title, link) of each result."""
+    """Follow the header's Search link, type `words`, submit, and read each (title, link) found."""
     page = browser.new_page()  # type: ignore[attr-defined]
     try:
         page.goto(url)
-        page.fill("#search-box-q", words)
-        page.press("#search-box-q", "Enter")
+        page.click("header nav >> text=Search")
+        page.fill("#search-q", words)
+        page.press("#search-q", "Enter")
         page.wait_for_selector("#search-count", timeout=15_000)
         links = page.locator(".search-hits h3 a")
         return [
