@@ -20,6 +20,7 @@ Nothing in the build core imports this module.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
@@ -39,7 +40,7 @@ from sitegen.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Report
 from sitegen.load import SiteFiles, load_site
 from sitegen.markdown import MarkdownRenderer
-from sitegen.model import Site, SiteConfig
+from sitegen.model import Explainer, Site, SiteConfig
 from sitegen.render import (
     FEED_SIZE,
     Output,
@@ -49,7 +50,7 @@ from sitegen.render import (
     sitemap_entries,
 )
 from sitegen.search import search_outputs
-from sitegen.share import share_images
+from sitegen.share import card_of, save_card, share_images, share_path, wants_card
 from sitegen.urls import BaseUrl
 
 
@@ -566,15 +567,70 @@ class OutputFolder:
             folder = folder.parent
 
 
+class ShareCards:
+    """The share cards of the explainers, redone only for explainers that changed.
+
+    The first time (and after a change of settings, which makes every explainer new) it is
+    `share_images`, which draws on threads; afterwards only new explainer values get their card
+    looked up, or drawn, so an edit costs one card. Cards no longer used stay in the cache until
+    the next `sitegen build` prunes it."""
+
+    def __init__(self, cache: Path) -> None:
+        self.cache = cache
+        self._known: dict[str, tuple[Explainer, str, Path]] = {}
+
+    def update(self, site: Site) -> dict[str, Path]:
+        """Output path -> cached PNG, for every explainer that gets a card."""
+        wanted = [explainer for explainer in site.explainers if wants_card(site, explainer)]
+        if not any(self._kept(explainer) for explainer in wanted):
+            outputs = share_images(site, self.cache)
+            self._known = {
+                explainer.source_path: (explainer, output.path, output.source)
+                for explainer, output in zip(wanted, outputs, strict=True)
+                if output.source is not None
+            }
+        else:
+            self._known = {item.source_path: self._card(site, item) for item in wanted}
+        return {path: png for _explainer, path, png in self._known.values()}
+
+    def _kept(self, explainer: Explainer) -> bool:
+        known = self._known.get(explainer.source_path)
+        return known is not None and known[0] is explainer
+
+    def _card(self, site: Site, explainer: Explainer) -> tuple[Explainer, str, Path]:
+        if self._kept(explainer):
+            return self._known[explainer.source_path]
+        card = card_of(site, explainer)
+        png = self.cache / f"{card.key()}.png"
+        if not png.is_file():
+            save_card(png, card)
+        return explainer, share_path(site, explainer), png
+
+
+@dataclass(frozen=True, slots=True)
+class SearchJob:
+    """The pages to index, as they were after one rebuild."""
+
+    generation: int
+    site: Site
+    pages: list[Output]
+
+    def run(self) -> tuple[list[Output], list[Diagnostic]]:
+        """Index the pages (Pagefind: seconds on a large site; touches no engine state)."""
+        return search_outputs(self.site, self.pages)
+
+
 class Incremental:
     """Rebuilds a site into a preview folder, reusing all the work an edit did not invalidate.
 
     `origin` (`http://127.0.0.1:8000`) replaces the origin of the configured `base_url` and
     keeps its path, so sub-path links are exercised on the local server too.
 
-    The search index is brought up to date by `reindex`, apart from `rebuild`, because Pagefind
-    takes seconds on a large site: the preview reloads the page first and indexes after. Once
-    `reindex` has run, the folder equals a fresh build.
+    The search index is made apart from `rebuild`, because Pagefind takes seconds on a large
+    site: `search_job` takes the pages after a rebuild, its `run` indexes them on any thread,
+    and `adopt_index` writes the result unless pages changed in the meantime. Once the index
+    is adopted, the folder equals a fresh build. The methods that touch the engine's state hold
+    its lock, so the indexing thread and the rebuild thread may both use it.
     """
 
     def __init__(self, root: Path, out: Path, origin: str, *, drafts: bool = False) -> None:
@@ -587,18 +643,21 @@ class Incremental:
         self.output = OutputFolder(out)
         self.base_url: BaseUrl | None = None
         """The preview's base URL after the last rebuild that read the settings."""
+        self.cards = ShareCards(self.root / CACHE_DIR / "share")
         self._site: Site | None = None
         self._static: dict[str, Path] = {}
         self._search: dict[str, bytes] = {}
-        self._index_stale = False
-
-    @property
-    def index_stale(self) -> bool:
-        """Whether pages changed since the search index was last made."""
-        return self._index_stale
+        self._generation = 0
+        """Counts rebuilds that changed pages; the index is of one generation."""
+        self._indexed: int | None = None
+        self._lock = threading.Lock()
 
     def rebuild(self, changed: Collection[Path] | None = None) -> Rebuild:
         """Bring the output up to date after `changed` (absolute paths; None: anything)."""
+        with self._lock:
+            return self._rebuild(changed)
+
+    def _rebuild(self, changed: Collection[Path] | None) -> Rebuild:
         started, started_cpu = time.perf_counter(), time.thread_time()
         report = Report()
         files, problems = self.loader.load(changed)
@@ -617,31 +676,43 @@ class Incremental:
             report.extend(problems)
             if not report.has_errors:
                 self.renderer.commit(site, pages, result.rendered)
-                cards = share_images(site, self.root / CACHE_DIR / "share")
                 self._site = site
-                self._static = {**files.static, **{card.path: card.source for card in cards}}
+                self._static = {**files.static, **self.cards.update(site)}
                 result.written, result.deleted = self._write(changed or ())
-                self._index_stale = self._index_stale or any(
-                    path.endswith(".html") for path in (*result.written, *result.deleted)
-                )
+                if any(path.endswith(".html") for path in (*result.written, *result.deleted)):
+                    self._generation += 1
         result.seconds = time.perf_counter() - started
         result.cpu_seconds = time.thread_time() - started_cpu
         return result
 
+    def search_job(self) -> SearchJob | None:
+        """The pages to index, or None when the index is up to date."""
+        with self._lock:
+            if self._site is None or self._indexed == self._generation:
+                return None
+            pages = [Output(path, data=page.data) for path, page in self.renderer.pages.items()]
+            return SearchJob(self._generation, self._site, pages)
+
+    def adopt_index(
+        self, job: SearchJob, found: list[Output], problems: list[Diagnostic]
+    ) -> list[str]:
+        """Write a finished index, unless pages changed since its job was taken or it failed;
+        returns the outputs written or deleted."""
+        with self._lock:
+            if job.generation != self._generation or any(p.is_error for p in problems):
+                return []
+            self._indexed = job.generation
+            self._search = {output.path: output.data or b"" for output in found}
+            written, deleted = self._write(())
+            return [*written, *deleted]
+
     def reindex(self) -> tuple[list[str], list[Diagnostic]]:
-        """Make the search index of the pages as they are now; returns the outputs it wrote or
-        deleted, and its problems (the index is kept as it was when there are errors)."""
-        site = self._site
-        if site is None or not self._index_stale:
+        """Index now, on this thread: the outputs written or deleted, and the problems."""
+        job = self.search_job()
+        if job is None:
             return [], []
-        pages = [Output(path, data=page.data) for path, page in self.renderer.pages.items()]
-        found, problems = search_outputs(site, pages)
-        if any(problem.is_error for problem in problems):
-            return [], problems
-        self._index_stale = False
-        self._search = {output.path: output.data or b"" for output in found}
-        written, deleted = self._write(())
-        return [*written, *deleted], problems
+        found, problems = job.run()
+        return self.adopt_index(job, found, problems), problems
 
     def _write(self, touched: Collection[Path]) -> tuple[list[str], list[str]]:
         data = {path: page.data for path, page in self.renderer.pages.items()}

@@ -109,18 +109,22 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     engine = Incremental(options.root, preview, origin, drafts=options.drafts)
     state = PreviewState(engine, preview, port, out)
     loop = tornado.ioloop.IOLoop.current()
+    indexer = Indexer(
+        engine, lambda changed, problems: loop.add_callback(state.indexed, changed, problems)
+    )
     rebuilder = Rebuilder(
         engine.rebuild,
         lambda result, changed: loop.add_callback(state.finished, result, changed),
-        lambda: loop.add_callback(state.indexed, *engine.reindex()),
+        indexer.request,
     )
     watcher = Watcher(_watch_of(options.root), rebuilder.notify)
     rebuilder.settled = watcher.settled
     watcher.start()  # before the first build: an edit made during it is rebuilt right after
     state.finished(engine.rebuild(), None)
-    state.indexed(*engine.reindex())
     gc.freeze()
     rebuilder.start()
+    indexer.start()
+    indexer.request()
     server = tornado.httpserver.HTTPServer(make_app(state))
     server.add_sockets(sockets)
     url = origin + state.base_path
@@ -140,6 +144,7 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     finally:
         watcher.stop()
         rebuilder.stop()
+        indexer.stop()
         server.stop()
     print("stopped", file=out)
     return EXIT_OK
@@ -268,6 +273,43 @@ class Rebuilder:
             if (now >= quiet_at and not self._writing and self.settled()) or now >= deadline:
                 return
             self._lock.wait(max(min(quiet_at, deadline) - now, QUIET_SECONDS))
+
+
+class Indexer:
+    """Keeps the search index up to date on a thread of its own, so that Pagefind's seconds on
+    a large site never delay a rebuild; an index of pages that changed meanwhile is dropped and
+    made again."""
+
+    def __init__(
+        self, engine: Incremental, done: Callable[[list[str], list[Diagnostic]], None]
+    ) -> None:
+        self._engine = engine
+        self._done = done
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="sitegen-index", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join(timeout=1)
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                return
+            job = self._engine.search_job()
+            if job is not None:
+                found, problems = job.run()
+                self._done(self._engine.adopt_index(job, found, problems), problems)
 
 
 class PreviewState:

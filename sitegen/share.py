@@ -130,7 +130,7 @@ def share_images(
             missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for done, _ in enumerate(pool.map(_save, missing.keys(), missing.values()), 1):
+        for done, _ in enumerate(pool.map(save_card, missing.keys(), missing.values()), 1):
             if on_progress is not None:
                 on_progress(done, len(missing))
     if cached_ok:
@@ -169,7 +169,7 @@ def _prune(cache_dir: Path, used: set[Path | None]) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _save(path: Path, card: Card) -> None:
+def save_card(path: Path, card: Card) -> None:
     """Draw and write one card; written under another name first so a killed build never
     leaves a truncated PNG in the cache."""
     partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")

@@ -137,12 +137,20 @@ class Server:
 
 
 class LiveReloadClient:
-    """A browser's side of the LiveReload protocol: hello, then collect commands."""
+    """A browser's side of the LiveReload protocol: hello, then collect commands.
+
+    The websocket runs on an event loop in a thread of its own, so the client works beside
+    Playwright's sync API, which keeps a loop running on the main thread.
+    """
 
     def __init__(self, port: int) -> None:
         self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self._arrived = threading.Condition()
         self.messages: list[dict[str, Any]] = []
-        self.connection = self.loop.run_until_complete(self._connect(port))
+        future = asyncio.run_coroutine_threadsafe(self._connect(port), self.loop)
+        self.connection = future.result(timeout=30)
         self.hello = self.next(timeout=10)
 
     async def _connect(self, port: int) -> WebSocketClientConnection:
@@ -155,18 +163,15 @@ class LiveReloadClient:
 
     def _received(self, message: str | bytes | None) -> None:
         if message is not None:
-            self.messages.append(json.loads(message))
-
-    def pump(self, seconds: float) -> None:
-        """Let the connection run for `seconds`, collecting what arrives."""
-        self.loop.run_until_complete(asyncio.sleep(seconds))
+            with self._arrived:
+                self.messages.append(json.loads(message))
+                self._arrived.notify_all()
 
     def next(self, timeout: float = 20) -> dict[str, Any] | None:
         """The next command, or None when none came within `timeout`."""
-        deadline = time.monotonic() + timeout
-        while not self.messages and time.monotonic() < deadline:
-            self.pump(0.01)
-        return self.messages.pop(0) if self.messages else None
+        with self._arrived:
+            self._arrived.wait_for(lambda: bool(self.messages), timeout=timeout)
+            return self.messages.pop(0) if self.messages else None
 
     def reloads(self, quiet: float, first: float = 30) -> list[dict[str, Any]]:
         """Every reload command until none has come for `quiet` seconds; the first may take
@@ -180,6 +185,7 @@ class LiveReloadClient:
         return found
 
     def close(self) -> None:
-        self.connection.close()
-        self.pump(0.05)
+        self.loop.call_soon_threadsafe(self.connection.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
         self.loop.close()
