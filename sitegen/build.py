@@ -138,6 +138,11 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
     page of the parent's memory as the collector writes to object headers.
     """
     files, problems = load_site(options.root, read_content=False)
+    refused = check_output_folder(options.out_dir, options.root)
+    if refused:  # before the cache is opened: a refused build writes nothing at all
+        checked = check(options, files=files, load_problems=problems)
+        checked.report.add(Place(str(options.out_dir)).error(refused))
+        return BuildResult(checked.report)
     cache = _open_cache(options, files)
     inputs = _inputs_key(options, files) if cache else b""
     if cache and not problems:
@@ -186,10 +191,6 @@ def _write(
 
     assert checked.site is not None
     out_place = Place(str(options.out_dir))
-    problem = check_output_folder(options.out_dir, options.root)
-    if problem:
-        result.report.add(out_place.error(problem))
-        return
     try:
         staging = Staging(options.out_dir)
     except OSError as err:
@@ -215,12 +216,14 @@ def _write(
             _runner(worker_count(jobs), cache, counts),
             on_progress,
         )
-        for card in share_images(checked.site, options.root / CACHE_DIR / "share", on_progress):
-            sink(card)
-        found, search_problems = search_outputs_of_folder(checked.site, staging.folder)
-        problems.extend(search_problems)
-        for output in found:
-            sink(output)
+        if not problems:  # after a template failure, cards and an index would only add noise
+            cards = share_images(checked.site, options.root / CACHE_DIR / "share", on_progress)
+            for card in cards:
+                sink(card)
+            found, search_problems = search_outputs_of_folder(checked.site, staging.folder)
+            problems.extend(search_problems)
+            for output in found:
+                sink(output)
     except OSError as err:
         staging.abort()
         result.report.add(out_place.error(f"cannot write {err.filename}: {err.strerror or err}"))
@@ -321,6 +324,8 @@ def generate(options: BuildOptions, on_progress: Progress | None = None) -> Buil
         on_progress,
     )
     checked.report.extend(problems)
+    if problems:  # a template failed: cards and an index of a broken site would only add noise
+        return BuildResult(checked.report, checked.site, outputs)
     outputs.extend(share_images(checked.site, options.root / CACHE_DIR / "share", on_progress))
     found, problems = search_outputs(checked.site, outputs)
     checked.report.extend(problems)

@@ -81,12 +81,13 @@ def _index(
 ) -> tuple[list[Output], list[Diagnostic]]:
     """Stage every indexed page into a temporary folder, run Pagefind, return its bundle; none
     when search is off."""
-    if not site.config.search:
+    wanted = sorted(indexed_paths(site))
+    if not site.config.search or not wanted:  # nothing to search: the page lists nothing too
         return [], []
     executable = pagefind_executable()
     if executable is None:
         return [], [
-            Place(CONFIG_NAME, 0, 0).warning(
+            Place(CONFIG_NAME).warning(
                 "search: Pagefind is not installed (pip install 'pagefind[bin]'), so /search/ "
                 "lists every explainer and actor instead of searching; set `search: false` to "
                 "leave search out"
@@ -94,13 +95,13 @@ def _index(
         ]
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=work_in) as work:
         pages, bundle = Path(work, "pages"), Path(work, "bundle")
-        for path in sorted(indexed_paths(site)):
+        for path in wanted:
             target = pages / path
             target.parent.mkdir(parents=True, exist_ok=True)
             stage(path, target)
         problem = _run(executable, pages, bundle, site.config.language.split("-")[0])
         if problem:
-            return [], [Place(CONFIG_NAME, 0, 0).error(problem)]
+            return [], [Place(CONFIG_NAME).error(problem)]
         return _collect(bundle), []
 
 
