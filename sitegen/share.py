@@ -237,18 +237,29 @@ class _Writer:
         return top
 
 
+MAX_WRAPPED_LINES = 12
+"""Wrapping stops past this many lines: a card shows at most a few, and `_clip` only needs to
+know that more followed. Wrapping a whole 16 MB key point would take hours."""
+
+
 def wrap(text: str, font: Font, width: int, rtl: bool, lang: str) -> list[str]:
-    """Greedy word wrap to `width` pixels; a word longer than a line is cut by characters."""
+    """Greedy word wrap to `width` pixels; a word longer than a line is cut by characters.
+
+    At most MAX_WRAPPED_LINES + 1 lines come back, however long the text.
+    """
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    # No line of a 1200-pixel card holds 200 characters: the rest could never be shown.
+    for word in text[: (MAX_WRAPPED_LINES + 1) * 200].split():
+        if len(lines) > MAX_WRAPPED_LINES:
+            return lines
         candidate = f"{current} {word}".strip()
         if _width(candidate, font, rtl, lang) <= width:
             current = candidate
             continue
         if current:
             lines.append(current)
-        while _width(word, font, rtl, lang) > width:
+        while _width(word, font, rtl, lang) > width and len(lines) <= MAX_WRAPPED_LINES:
             cut = _fit(word, font, width, rtl, lang)
             lines.append(word[:cut])
             word = word[cut:]
@@ -271,10 +282,16 @@ def _clip(lines: list[str], count: int, font: Font, width: int, rtl: bool, lang:
 
 
 def _fit(word: str, font: Font, width: int, rtl: bool, lang: str) -> int:
-    cut = len(word)
-    while cut > 1 and _width(word[:cut], font, rtl, lang) > width:
-        cut -= 1
-    return cut
+    """How many leading characters of `word` fit in `width` (at least one): a binary search,
+    so a 60,000-letter word costs a few dozen measurements, not 60,000 per line."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _width(word[:middle], font, rtl, lang) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _width(text: str, font: Font, rtl: bool, lang: str) -> float:

@@ -103,3 +103,15 @@ def test_pathological_markdown_nesting(make_site: SiteFactory) -> None:
     code, stderr = build(root)
     assert code in (0, 1)
     assert code == 0 or "nested too deeply" in stderr
+
+
+def test_a_huge_headline_draws_its_share_card_quickly() -> None:
+    """Found by the final fuzz run: the share card wrapped the whole text and cut a long word
+    one character at a time (cubic), so a 60,000-letter title kept a build busy for minutes.
+    The time is bounded as CPU time, as in the fuzz suite."""
+    from sitegen.share import Card, draw
+    from tests.security.fuzz import time_bound
+
+    with time_bound(30):
+        draw(Card("a" * 60_000, "b" * 60_000, "Site", "example.org", False, "en"))
+        draw(Card("x y " * 15_000, "\u0645" * 20_000, "Site", "example.org", True, "ar"))
