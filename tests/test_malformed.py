@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, check, generate
 from sitegen.cli import main
+from sitegen.config import CONFIG_KEYS
+from sitegen.parse import EXPLAINER_FIELDS
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
 
@@ -226,30 +228,7 @@ def test_clean_site_builds(make_site: SiteFactory) -> None:
 
 # --- a property: any YAML-able value in any field -----------------------------------------------
 
-FIELDS = [
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "slug",
-    "authors",
-    "source",
-    "topics",
-    "image",
-    "lang",
-    "draft",
-    "key_points",
-    "actors",
-    "quotes",
-    "timeline",
-    "sources",
-    "related",
-    "questions",
-    "updates",
-    "corrections",
-    "extra",
-    "unknown",
-]
+FIELDS = [*sorted(EXPLAINER_FIELDS), "unknown"]
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
@@ -303,17 +282,7 @@ def test_one_problem_gives_one_message(name: str, make_site: SiteFactory) -> Non
     assert "got text ({" not in problems[0].message  # a YAML set reads as a list, not as text
 
 
-CONFIG_KEYS = [
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "timezone",
-    "publisher",
-    "per_page",
-    "allow_html",
-    "unknown",
-]
+SETTINGS = [*sorted(CONFIG_KEYS), "unknown"]
 
 
 @settings(
@@ -321,7 +290,7 @@ CONFIG_KEYS = [
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(settings_=st.dictionaries(st.sampled_from(CONFIG_KEYS), VALUES, max_size=3))
+@given(settings_=st.dictionaries(st.sampled_from(SETTINGS), VALUES, max_size=3))
 def test_any_value_in_any_setting_never_raises(
     settings_: dict[str, object], tmp_path: Path
 ) -> None:

@@ -26,7 +26,7 @@ import jinja2
 import yaml
 from hypothesis import strategies as st
 
-from sitegen import render
+from sitegen import config, parse, render
 from sitegen.build import BuildOptions, BuildResult, generate
 from tests.helpers import write_files
 from tests.security.htmlcheck import output_problems
@@ -128,39 +128,8 @@ RAW_YAML = (
     "9999-12-31T23:59:59-23:59",
     "0001-01-01T00:00:00+14:00",
 )
-EXPLAINER_FIELDS = (
-    "title",
-    "date",
-    "updated",
-    "summary",
-    "slug",
-    "authors",
-    "source",
-    "topics",
-    "image",
-    "lang",
-    "draft",
-    "key_points",
-    "actors",
-    "quotes",
-    "timeline",
-    "sources",
-    "related",
-    "questions",
-    "updates",
-    "corrections",
-    "extra",
-)
-CONFIG_KEYS = (
-    "title",
-    "description",
-    "base_url",
-    "language",
-    "timezone",
-    "publisher",
-    "per_page",
-    "allow_html",
-)
+EXPLAINER_FIELDS = tuple(sorted(parse.EXPLAINER_FIELDS))
+CONFIG_KEYS = tuple(sorted(config.CONFIG_KEYS))
 
 # -- text ------------------------------------------------------------------------------------------
 
