@@ -64,14 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Build the site folder PATH into a temporary folder, serve it, and rebuild "
         "what changed on every edit; open pages reload by themselves.",
     )
-    serve.add_argument(
-        "path",
-        nargs="?",
-        type=Path,
-        default=Path("."),
-        metavar="PATH",
-        help="site folder (default: .)",
-    )
+    _site_options(serve, base_url=False)
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
@@ -79,9 +72,6 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
     )
     serve.add_argument("--open", action="store_true", help="open the preview in a web browser")
-    serve.add_argument(
-        "--drafts", action="store_true", help="include explainers marked draft: true"
-    )
     serve.set_defaults(run=_run_serve)
 
     check = commands.add_parser(
@@ -137,7 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _site_options(command: argparse.ArgumentParser) -> None:
+def _site_options(command: argparse.ArgumentParser, *, base_url: bool = True) -> None:
+    """PATH and the options every command that reads a site takes. The preview has no
+    `--base-url`: it points base_url at its own server."""
     command.add_argument(
         "path",
         nargs="?",
@@ -146,9 +138,10 @@ def _site_options(command: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="site folder (default: .)",
     )
-    command.add_argument(
-        "--base-url", type=_base_url, metavar="URL", help="override base_url from sitegen.yaml"
-    )
+    if base_url:
+        command.add_argument(
+            "--base-url", type=_base_url, metavar="URL", help="override base_url from sitegen.yaml"
+        )
     command.add_argument(
         "--drafts", action="store_true", help="include explainers marked draft: true"
     )
