@@ -66,7 +66,7 @@ def search(browser: object, url: str, words: str) -> list[tuple[str, str]]:
         page.click("header nav >> text=Search")
         page.fill("#search-q", words)
         page.press("#search-q", "Enter")
-        page.wait_for_selector("#search-count", timeout=15_000)
+        page.wait_for_selector("#search-count", timeout=30_000)  # the first search loads wasm
         links = page.locator(".search-hits h3 a")
         return [
             (links.nth(i).inner_text(), links.nth(i).get_attribute("href") or "")
