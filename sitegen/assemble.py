@@ -119,10 +119,15 @@ class AssemblyMemo:
     An explainer depends only on its source, its URL and the site-wide tables (settings, actor
     files, actor names, content links); while those are equal, the earlier result is reused and
     its Markdown is not rendered again. Any change to the tables forgets everything.
+
+    It also keeps the last site it assembled, with the builder that made it, so that
+    `replace_explainers` can swap edited explainers into that site without a full run.
     """
 
     context: tuple[object, ...] | None = None
     explainers: dict[str, _Assembled] = field(default_factory=dict)
+    site: Site | None = None
+    builder: _Builder | None = None
 
     def begin(self, context: tuple[object, ...]) -> None:
         if context != self.context:
@@ -131,7 +136,11 @@ class AssemblyMemo:
 
     def explainer(self, builder: _Builder, source: ExplainerSource, url: str) -> Explainer:
         done = self.explainers.get(source.path)
-        if done is not None and done.url == url and done.source == source:
+        if (
+            done is not None
+            and done.url == url
+            and (done.source is source or done.source == source)
+        ):
             builder.problems.extend(done.problems)
             builder.mentions[source.path] = done.mentions
             return done.explainer
@@ -141,6 +150,106 @@ class AssemblyMemo:
             source, url, explainer, tuple(builder.problems[start:]), builder.mentions[source.path]
         )
         return explainer
+
+    def replace_explainers(
+        self, site: Site, sources: Sequence[ExplainerSource]
+    ) -> tuple[Site, Replaced] | None:
+        """`site` with the explainers of `sources` built again and swapped in, or None when an
+        edit reaches past its own explainer and only a full `assemble` gives the right site.
+
+        An edit stays inside its explainer when it changes none of the site-wide tables (its
+        URL, the actors it defines, a `## Who's who` section) and nothing the site sorts or
+        groups explainers by (date, topics, the actors it lists, quotes or mentions), and adds
+        no problem. Then every list keeps its order and members, and only the lists holding
+        the explainer (its topics, its actors' entries) are made anew around the new object.
+        """
+        builder = self.builder
+        if builder is None or site is not self.site:
+            return None
+        pairs: list[tuple[Explainer, Explainer]] = []
+        actor_ids: set[str] = set()
+        for source in sources:
+            done = self.explainers.get(source.path)
+            if done is None or _table_inputs(done.source) != _table_inputs(source):
+                return None
+            built = builder.isolated(partial(self.explainer, builder), source, done.url)
+            if built.problems or done.problems:
+                return None
+            standing = _standing(built.explainer, built.mentions)
+            if _standing(done.explainer, done.mentions) != standing:
+                return None
+            pairs.append((done.explainer, built.explainer))
+            actor_ids.update(actor_id for ids in standing[3:] for actor_id in ids if actor_id)
+        replaced = _replace_in_site(site, pairs, actor_ids)
+        self.site = replaced[0]
+        return replaced
+
+
+@dataclass(frozen=True, slots=True)
+class Replaced:
+    """What `AssemblyMemo.replace_explainers` made anew: each (old, new) explainer, and the
+    topics and actor entries that hold the new ones."""
+
+    explainers: tuple[tuple[Explainer, Explainer], ...]
+    topics: tuple[Topic, ...]
+    entries: tuple[ActorEntry, ...]
+
+
+def _table_inputs(source: ExplainerSource) -> tuple[object, ...]:
+    """What an explainer contributes to the site-wide tables `assemble` builds first."""
+    defined = tuple(spec for spec in source.actors or () if not spec.by_reference and spec.name)
+    return source.slug, defined, bool(_ACTORS_SECTION.search(source.body.text))
+
+
+def _standing(explainer: Explainer, mentions: tuple[str, ...]) -> tuple[object, ...]:
+    """What the site's lists sort and group an explainer by (and the sitemap's date); it ends
+    with the ids of the actors whose entries list it, as `_actor_entries` finds them."""
+    speakers = tuple(quote.by.id if quote.by else None for quote in explainer.quotes)
+    actors = tuple(actor.id for actor in explainer.actors)
+    return explainer.date, explainer.modified, explainer.topics, actors, speakers, mentions
+
+
+def _replace_in_site(
+    site: Site, pairs: Sequence[tuple[Explainer, Explainer]], actor_ids: set[str]
+) -> tuple[Site, Replaced]:
+    """`site` with each old explainer of `pairs` replaced by its new one, wherever it is held."""
+    swaps = {id(old): new for old, new in pairs}
+    quotes = {
+        id(old_quote): new_quote
+        for old, new in pairs
+        for old_quote, new_quote in zip(old.quotes, new.quotes, strict=True)
+    }
+
+    def swapped(explainers: tuple[Explainer, ...]) -> tuple[Explainer, ...]:
+        return tuple(swaps.get(id(explainer), explainer) for explainer in explainers)
+
+    def entry_of(entry: ActorEntry) -> ActorEntry:
+        return replace(
+            entry,
+            explainers=swapped(entry.explainers),
+            quotes=tuple(
+                QuoteIn(quotes[id(item.quote)], swaps[id(item.explainer)])
+                if id(item.explainer) in swaps
+                else item
+                for item in entry.quotes
+            ),
+        )
+
+    slugs = {ref.slug for _old, new in pairs for ref in new.topics}
+    topics = {
+        t.slug: replace(t, explainers=swapped(t.explainers)) for t in site.topics if t.slug in slugs
+    }
+    entries = {
+        entry.actor.id: entry_of(entry) for entry in site.actors if entry.actor.id in actor_ids
+    }
+    new_site = replace(
+        site,
+        explainers=swapped(site.explainers),
+        topics=tuple(topics.get(topic.slug, topic) for topic in site.topics),
+        actors=tuple(entries.get(entry.actor.id, entry) for entry in site.actors),
+        actors_by_id={**site.actors_by_id, **entries},
+    )
+    return new_site, Replaced(tuple(pairs), tuple(topics.values()), tuple(entries.values()))
 
 
 def assemble(
@@ -180,6 +289,7 @@ def assemble(
     make_explainer = builder.explainer
     if memo is not None:
         memo.begin((config, file_actors, actor_names, name_index, content_links))
+        memo.builder = builder
         make_explainer = partial(memo.explainer, builder)
 
     for source in file_actors.values():  # once, here, rather than once per worker
@@ -227,6 +337,8 @@ def assemble(
         actors_by_id={entry.actor.id: entry for entry in entries},
         version=version,
     )
+    if memo is not None:
+        memo.site = site
     return site, problems
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -34,20 +34,27 @@ import jinja2.nodes
 from markupsafe import escape
 
 from sitegen import __version__, metadata
-from sitegen.assemble import AssemblyMemo, assemble
+from sitegen.assemble import AssemblyMemo, Replaced, assemble
 from sitegen.build import CACHE_DIR, ParsedSource, parse_file, sources_of
 from sitegen.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Report
-from sitegen.load import SiteFiles, load_site
+from sitegen.load import Kind, SiteFiles, SourceFile, load_site
 from sitegen.markdown import MarkdownRenderer
 from sitegen.model import Explainer, Site, SiteConfig
+from sitegen.parse import ExplainerSource
 from sitegen.render import (
     FEED_SIZE,
     Output,
-    _Renderer,
+    PageJob,
+    Renderer,
+    actor_job,
+    explainer_job,
+    feed_variables,
+    home_jobs,
     make_environment,
     page_jobs,
-    sitemap_entries,
+    plain_jobs,
+    topic_jobs,
 )
 from sitegen.search import search_outputs
 from sitegen.share import card_of, save_card, share_images, share_path, wants_card
@@ -63,6 +70,8 @@ class Rebuild:
     deleted: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)
     """Outputs rendered again (the others were unchanged and kept)."""
+    quick: bool = False
+    """Whether it took the short way (`Incremental._edit_in_place`)."""
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     """Processor time the rebuild's thread used: on a busy machine, what it would take alone."""
@@ -79,12 +88,17 @@ class Loader:
         self.root = root.resolve()
         self.files: SiteFiles | None = None
         self.problems: list[Diagnostic] = []
+        self.edited: tuple[SourceFile, ...] = ()
+        """The content files the last load re-read, when that is all it did (no settings,
+        static file, template or new or deleted file among the changes); else empty."""
         self._plain = False
         """True when no content file is reached through a symlink: then a file's bytes change
         only through an event on that very file."""
+        self._index: dict[str, int] = {}
 
     def load(self, changed: Collection[Path] | None) -> tuple[SiteFiles, list[Diagnostic]]:
         """The site's files; `changed` (absolute paths) lists what changed, None for "unknown"."""
+        self.edited = ()
         quick = self._reread(changed) if changed is not None else None
         if quick is not None:
             self.files = quick
@@ -95,6 +109,7 @@ class Loader:
             os.path.realpath(self.root / file.path) == str(self.root / file.path)
             for file in files.content
         )
+        self._index = {file.path: number for number, file in enumerate(files.content)}
         return files, problems
 
     def _reread(self, changed: Collection[Path]) -> SiteFiles | None:
@@ -102,20 +117,24 @@ class Loader:
         files = self.files
         if files is None or not self._plain:
             return None
-        index = {file.path: number for number, file in enumerate(files.content)}
         static_sources = set(files.static.values())
         content = list(files.content)
         config = files.config
+        edited: list[SourceFile] = []
         for path in changed:
             rel = _relative(path, self.root)
             if not path.is_file() or path.is_symlink():
                 return None
-            if rel in index:
-                content[index[rel]] = replace(content[index[rel]], raw=path.read_bytes())
+            if rel in self._index:
+                number = self._index[rel]
+                content[number] = replace(content[number], raw=path.read_bytes())
+                edited.append(content[number])
             elif rel == CONFIG_NAME and config is not None:
                 config = path.read_bytes()
             elif path not in static_sources:
                 return None
+        if len(edited) == len(changed):
+            self.edited = tuple(edited)
         return replace(files, config=config, content=tuple(content))
 
 
@@ -149,6 +168,25 @@ class Parser:
             report.extend(kept[2])
         self._done = done
         return [source for _raw, source, _problems in done.values() if source is not None]
+
+    def reparse(self, files: Sequence[SourceFile]) -> list[ExplainerSource] | None:
+        """The new records of edited explainers that were, and still are, free of problems;
+        None when any is not, so that a full rebuild reports in file order."""
+        config = self._settings
+        if config is None:
+            return None
+        sources: list[ExplainerSource] = []
+        for file in files:
+            key = f"{file.kind.value}:{file.path}"
+            kept = self._done.get(key)
+            if file.kind is not Kind.EXPLAINER or kept is None or kept[2]:
+                return None
+            source, problems = parse_file(file, config, zone_of(config), self.drafts)
+            self._done[key] = (file.raw, source, problems)
+            if problems or not isinstance(source, ExplainerSource):
+                return None
+            sources.append(source)
+        return sources
 
 
 _LEAVES = (str, int, float, bool, bytes, date, type(None), dict)
@@ -211,7 +249,14 @@ class Traced:
         return int(self._t_note(("len",), len(self._t_value)))
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._t_whole())
+        """A list of the site is read item by item, so that a page listing every explainer
+        (search, directories) is not rendered again when one of them changes in a way the
+        page does not show; lists in a page's own variables are short and are read whole."""
+        items = self._t_value
+        if self._t_key[0] != "site" or not isinstance(items, tuple):
+            return iter(self._t_whole())
+        self._t_note(("len",), len(items))
+        return (self._t_next(("item", number), item) for number, item in enumerate(items))
 
     def __contains__(self, item: object) -> bool:
         return item in self._t_whole()
@@ -246,19 +291,25 @@ def read_again(roots: dict[str, Any], key: tuple[Any, ...]) -> Any:
         return _NEVER
     value = roots[key[0]]
     for step in key[1:]:
-        kind = step[0]
-        if kind == "attr":
-            value = getattr(value, step[1])
-        elif kind == "item":
-            value = value[step[1]]
-        elif kind == "slice":
-            value = value[slice(*step[1:])]
-        elif kind == "call":
-            value = value(*step[1:])
-        elif kind == "bool":
-            value = bool(value)
-        elif kind == "len":
-            value = len(value)
+        value = take_step(value, step)
+    return value
+
+
+def take_step(value: Any, step: tuple[Any, ...]) -> Any:
+    """What one step of a noted read gives from `value`."""
+    kind = step[0]
+    if kind == "attr":
+        return getattr(value, step[1])
+    if kind == "item":
+        return value[step[1]]
+    if kind == "slice":
+        return value[slice(*step[1:])]
+    if kind == "call":
+        return value(*step[1:])
+    if kind == "bool":
+        return bool(value)
+    if kind == "len":
+        return len(value)
     return value
 
 
@@ -286,11 +337,28 @@ class _Job:
     fixed: tuple[object, ...]
     """The template and every other input that is not a variable, compared as a whole."""
     variables: dict[str, Any]
-    run: Callable[[dict[str, Any]], bytes | None]
+    page: PageJob | None
+    """The page to render; None for a file named after its template (the feed, the sitemap)."""
 
     @property
     def template(self) -> str:
         return str(self.fixed[0])
+
+    @staticmethod
+    def of_page(job: PageJob) -> _Job:
+        fixed = (job.template, job.link, job.title, job.description, job.lang, job.dir)
+        return _Job(job.path, fixed, job.variables, job)
+
+    @staticmethod
+    def of_file(name: str, variables: dict[str, Any]) -> _Job:
+        return _Job(name, (name,), variables, None)
+
+    def run(self, renderer: Renderer, variables: dict[str, Any]) -> bytes | None:
+        if self.page is None:
+            output = renderer.plain(self.path, self.path, **variables)
+        else:
+            output = renderer.page(replace(self.page, variables=variables))
+        return None if output is None else output.data
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +374,18 @@ class _Page:
     data: bytes
 
 
+@dataclass(slots=True)
+class Rendered:
+    """What one render made: every output's page, the outputs rendered again, the template
+    problems, and what `commit` needs to keep it."""
+
+    pages: dict[str, _Page]
+    rendered: list[str]
+    problems: list[Diagnostic]
+    jobs: dict[str, _Job]
+    refreshed: list[tuple[_Node, Any]]
+
+
 class PageRenderer:
     """The render stage, re-rendering only outputs whose inputs changed."""
 
@@ -318,44 +398,71 @@ class PageRenderer:
         self._settings: tuple[object, ...] | None = None
         self._imports = False
         self._index = _SiteIndex()
+        self._jobs: dict[str, _Job] = {}
         self.pages: dict[str, _Page] = {}
 
-    def render(
-        self, site: Site, files: SiteFiles
-    ) -> tuple[dict[str, _Page], list[Diagnostic], list[str]]:
+    def render(self, site: Site, files: SiteFiles) -> Rendered:
         """Every non-static output of the site, the template problems, and which outputs were
         rendered again. Nothing is kept until `commit`, so a failed build keeps the last good
         state."""
         stale = self._use_templates(files.templates)
         everything = (site.config, site.version) != self._settings or self._imports
-        stale_paths = set() if everything else self._index.stale_pages(site)
-        renderer = _Renderer(self._environment(site), files.template_paths)
-        pages: dict[str, _Page] = {}
-        rendered: list[str] = []
-        for job in self._jobs(site, renderer):
-            old = self.pages.get(job.path)
-            kept = None
-            if not (everything or job.template in stale or job.path in stale_paths):
-                kept = _kept(old, job)
-            if kept is None:
-                rendered.append(job.path)
-                kept = _render(job, site, renderer.env)
-                if kept is None:
-                    continue
-            pages[job.path] = kept
+        stale_paths, refreshed = (set(), []) if everything else self._index.stale_pages(site)
+        renderer = Renderer(self._environment(site), files.template_paths)
+        jobs = {job.path: job for job in _jobs(site)}
+        result = Rendered({}, [], renderer.problems, jobs, refreshed)
+        for job in jobs.values():
+            again = everything or job.template in stale or job.path in stale_paths
+            self._render_into(result, job, site, renderer, again)
         renderer.env.globals["site"] = site
-        return pages, renderer.problems, rendered
+        result.problems = renderer.problems
+        return result
 
-    def commit(self, site: Site, pages: dict[str, _Page], rendered: list[str]) -> None:
+    def rerender(self, site: Site, files: SiteFiles, replaced: Replaced) -> Rendered | None:
+        """After `AssemblyMemo.replace_explainers`: the outputs that hold a replaced explainer,
+        topic or actor entry, or read a part of the site that changed, rendered again if they
+        differ; every other output kept as it is. None when templates or settings changed."""
+        if files.templates != self._templates or self._imports:
+            return None
+        if (site.config, site.version) != self._settings:
+            return None
+        stale, refreshed = self._index.stale_pages(site)
+        renderer = Renderer(self._environment(site), files.template_paths)
+        touched = {job.path: job for job in _touched_jobs(site, replaced)}
+        result = Rendered(dict(self.pages), [], [], {**self._jobs, **touched}, refreshed)
+        for path in [*touched, *sorted(stale - touched.keys())]:
+            job = result.jobs[path]
+            self._render_into(result, job, site, renderer, again=path in stale)
+        renderer.env.globals["site"] = site
+        result.problems = renderer.problems
+        return result
+
+    def _render_into(
+        self, result: Rendered, job: _Job, site: Site, renderer: Renderer, again: bool
+    ) -> None:
+        """Put `job`'s page in `result`: the old one when rendering would give the same bytes
+        (unless `again`), else rendered anew (nothing, if its template fails)."""
+        kept = None if again else _kept(self.pages.get(job.path), job)
+        if kept is None:
+            result.rendered.append(job.path)
+            kept = _render(job, site, renderer)
+        if kept is None:
+            result.pages.pop(job.path, None)
+        else:
+            result.pages[job.path] = kept
+
+    def commit(self, site: Site, result: Rendered) -> None:
         """Keep a successful render's pages as the state the next rebuild starts from."""
-        again = set(rendered)
-        for path, page in self.pages.items():
-            if path in again or path not in pages:
-                self._index.forget(path, page)
-        for path in rendered:
-            if path in pages:
-                self._index.note(path, pages[path])
-        self.pages = pages
+        self._index.refresh(result.refreshed)
+        gone = [path for path in result.rendered if path in self.pages]
+        gone += [path for path in self.pages.keys() - result.pages.keys()]
+        for path in gone:
+            self._index.forget(path, self.pages[path])
+        for path in result.rendered:
+            if path in result.pages:
+                self._index.note(path, result.pages[path], site)
+        self.pages = result.pages
+        self._jobs = result.jobs
         self._settings = (site.config, site.version)
         self._templates = self._env_templates
 
@@ -393,41 +500,39 @@ class PageRenderer:
         )
         return env
 
-    def _jobs(self, site: Site, renderer: _Renderer) -> Iterator[_Job]:
-        """Every page, then the feed, the sitemap and robots.txt, as `render_site` orders them."""
 
-        def data(output: Output | None) -> bytes | None:
-            return None if output is None else output.data
-
-        jobs = list(page_jobs(site))
-        for job in jobs:
-            fixed = (job.template, job.link, job.title, job.description, job.lang, job.dir)
-            yield _Job(
-                job.path,
-                fixed,
-                job.variables,
-                lambda variables, job=job: data(renderer.page(replace(job, variables=variables))),
-            )
-        plain: list[tuple[str, dict[str, Any]]] = [
-            ("feed.xml", {"entries": site.explainers[:FEED_SIZE]}),
-            ("sitemap.xml", {"pages": list(sitemap_entries(site, jobs))}),
-            ("robots.txt", {}),
-        ]
-        for name, variables in plain:
-            yield _Job(
-                name,
-                (name,),
-                variables,
-                lambda given, name=name: data(renderer.plain(name, name, **given)),
-            )
+def _jobs(site: Site) -> Iterator[_Job]:
+    """Every page, then the feed, the sitemap and robots.txt, as `render_site` orders them."""
+    jobs = list(page_jobs(site))
+    yield from map(_Job.of_page, jobs)
+    for name, variables in plain_jobs(site, jobs):
+        yield _Job.of_file(name, variables)
 
 
-def _render(job: _Job, site: Site, env: jinja2.Environment) -> _Page | None:
+def _touched_jobs(site: Site, replaced: Replaced) -> Iterator[_Job]:
+    """The jobs whose variables hold what `replaced` made anew: the explainers' own pages, the
+    home and topic pages that list them, their actors' pages, and the feed if they are in it.
+    The sitemap is not among them: `replace_explainers` keeps every date and URL."""
+    new = {id(explainer) for _old, explainer in replaced.explainers}
+    positions = [number for number, item in enumerate(site.explainers) if id(item) in new]
+    home_pages = {position // site.config.per_page + 1 for position in positions}
+    yield from (_Job.of_page(explainer_job(site, new)) for _old, new in replaced.explainers)
+    for job in home_jobs(site):
+        if job.variables["pager"].number in home_pages:
+            yield _Job.of_page(job)
+    for topic in replaced.topics:
+        yield from map(_Job.of_page, topic_jobs(site, topic))
+    yield from (_Job.of_page(actor_job(site, entry)) for entry in replaced.entries)
+    if positions and positions[0] < FEED_SIZE:
+        yield _Job.of_file("feed.xml", feed_variables(site))
+
+
+def _render(job: _Job, site: Site, renderer: Renderer) -> _Page | None:
     """Render `job`, noting what it reads of the site and of its variables."""
     reads: Reads = {}
     variables = {name: traced(value, (name,), reads) for name, value in job.variables.items()}
-    env.globals["site"] = Traced(site, ("site",), reads)
-    output = job.run(variables)
+    renderer.env.globals["site"] = Traced(site, ("site",), reads)
+    output = job.run(renderer, variables)
     if output is None:
         return None
     site_reads = {key: value for key, value in reads.items() if key[0] == "site"}
@@ -452,38 +557,85 @@ def _kept(old: _Page | None, job: _Job) -> _Page | None:
     return replace(old, variables=job.variables)
 
 
+class _Node:
+    """One step of the reads of the site: the value it gave, the steps read from there on, and
+    the outputs whose read ended here."""
+
+    __slots__ = ("children", "readers", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.children: dict[tuple[Any, ...], _Node] = {}
+        self.readers: set[str] = set()
+
+
 class _SiteIndex:
-    """Which outputs read each part of the site, and what it gave: after an edit each read is
-    repeated once, not once per page that made it.
+    """Which outputs read each part of the site, and what it gave, as a tree of read steps: after
+    an edit each read is repeated once, not once per page that made it, and a part that is the
+    very same object as before is not looked into at all (so a list of ten thousand explainers
+    of which one changed costs ten thousand identity checks and the reads of one explainer).
 
     Every reader of a part read the same value, because a change of it renders all of them
     again."""
 
     def __init__(self) -> None:
-        self._readers: dict[tuple[Any, ...], set[str]] = {}
-        self._values: dict[tuple[Any, ...], Any] = {}
+        self._root = _Node(None)
 
-    def stale_pages(self, site: Site) -> set[str]:
-        roots = {"site": site}
+    def stale_pages(self, site: Site) -> tuple[set[str], list[tuple[_Node, Any]]]:
+        """The outputs that read something of `site` that differs now, and the new value of
+        every step that is not the same object (for `refresh`, once the rebuild succeeded)."""
         stale: set[str] = set()
-        for key, old in self._values.items():
-            now = read_again(roots, key)
-            if not (now is old or now == old):
-                stale |= self._readers[key]
-        return stale
+        refreshed: list[tuple[_Node, Any]] = []
+        pending = [(self._root, site)]
+        while pending:
+            node, value = pending.pop()
+            for step, child in node.children.items():
+                try:
+                    now = _NEVER if value is _NEVER else take_step(value, step)
+                except Exception:  # the part is gone (a shorter list, say): its readers differ
+                    now = _NEVER
+                if now is child.value:
+                    continue
+                refreshed.append((child, now))
+                if child.children:
+                    pending.append((child, now))
+                elif now != child.value:
+                    stale |= child.readers
+        return stale, refreshed
+
+    @staticmethod
+    def refresh(refreshed: list[tuple[_Node, Any]]) -> None:
+        for node, value in refreshed:
+            node.value = value
 
     def forget(self, path: str, page: _Page) -> None:
         for key in page.site_reads:
-            readers = self._readers.get(key)
-            if readers is not None:
-                readers.discard(path)
-                if not readers:
-                    del self._readers[key], self._values[key]
+            trail = [self._root]
+            for step in key[1:]:
+                child = trail[-1].children.get(step)
+                if child is None:
+                    break
+                trail.append(child)
+            else:
+                trail[-1].readers.discard(path)
+                for depth in range(len(trail) - 1, 0, -1):  # prune steps nobody reads now
+                    if trail[depth].readers or trail[depth].children:
+                        break
+                    del trail[depth - 1].children[key[depth]]
 
-    def note(self, path: str, page: _Page) -> None:
-        for key, value in page.site_reads.items():
-            self._readers.setdefault(key, set()).add(path)
-            self._values[key] = value
+    def note(self, path: str, page: _Page, site: Site) -> None:
+        for key in page.site_reads:
+            node, value = self._root, site
+            for step in key[1:]:
+                child = node.children.get(step)
+                if child is None:
+                    try:
+                        value = take_step(value, step)
+                    except Exception:
+                        value = _NEVER
+                    child = node.children[step] = _Node(value)
+                node, value = child, child.value
+            node.readers.add(path)
 
 
 def _imports_without_context(env: jinja2.Environment, source: str) -> bool:
@@ -549,6 +701,15 @@ class OutputFolder:
             self._delete(path)
         self._data, self._static = dict(data), static_now
         return written, deleted
+
+    def put(self, data: dict[str, bytes]) -> list[str]:
+        """Write the outputs of `data` whose bytes changed (all of them already known: only
+        their bytes differ); returns those written."""
+        written = [path for path, bytes_ in data.items() if self._data[path] != bytes_]
+        for path in written:
+            self._write(path, data[path])
+            self._data[path] = data[path]
+        return written
 
     def _write(self, path: str, data: bytes) -> None:
         """Write through a temporary file, so the server never sends a half-written page."""
@@ -617,7 +778,7 @@ class SearchJob:
 
     def run(self) -> tuple[list[Output], list[Diagnostic]]:
         """Index the pages (Pagefind: seconds on a large site; touches no engine state)."""
-        return search_outputs(self.site, self.pages)
+        return search_outputs(self.site, self.pages, gentle=True)
 
 
 class Incremental:
@@ -626,11 +787,19 @@ class Incremental:
     `origin` (`http://127.0.0.1:8000`) replaces the origin of the configured `base_url` and
     keeps its path, so sub-path links are exercised on the local server too.
 
-    The search index is made apart from `rebuild`, because Pagefind takes seconds on a large
-    site: `search_job` takes the pages after a rebuild, its `run` indexes them on any thread,
-    and `adopt_index` writes the result unless pages changed in the meantime. Once the index
-    is adopted, the folder equals a fresh build. The methods that touch the engine's state hold
-    its lock, so the indexing thread and the rebuild thread may both use it.
+    The commonest edit, a change inside one explainer that moves it in no list, takes a short
+    way: that file alone is parsed and assembled, swapped into the last site, and only the
+    outputs that hold it or read what changed are rendered again. Anything else (a new,
+    deleted or renamed file, settings, a template, a problem anywhere) takes the full way,
+    which still reuses every unchanged file's work.
+
+    Share cards and the search index are brought up to date by `catch_up`, apart from
+    `rebuild`, because a card takes tens of milliseconds and Pagefind seconds on a large site:
+    `draw_cards` draws the cards the rebuilds made due, and `search_job` takes the pages, its
+    `run` indexes them on any thread, and `adopt_index` writes the result unless pages changed
+    in the meantime. Once caught up, the folder equals a fresh build. The methods that touch
+    the engine's state hold its lock, so the catching-up thread and the rebuild thread may
+    both use it.
     """
 
     def __init__(self, root: Path, out: Path, origin: str, *, drafts: bool = False) -> None:
@@ -645,7 +814,14 @@ class Incremental:
         """The preview's base URL after the last rebuild that read the settings."""
         self.cards = ShareCards(self.root / CACHE_DIR / "share")
         self._site: Site | None = None
+        self._clean = False
+        """Whether the last successful rebuild reported no problem at all: the short way
+        needs it, since it reports only the edited files' problems."""
+        self._cards_due = False
         self._static: dict[str, Path] = {}
+        """The site's own static files."""
+        self._cards: dict[str, Path] = {}
+        """Share cards (output path -> cached PNG) as of the last `draw_cards`."""
         self._search: dict[str, bytes] = {}
         self._generation = 0
         """Counts rebuilds that changed pages; the index is of one generation."""
@@ -655,12 +831,42 @@ class Incremental:
     def rebuild(self, changed: Collection[Path] | None = None) -> Rebuild:
         """Bring the output up to date after `changed` (absolute paths; None: anything)."""
         with self._lock:
-            return self._rebuild(changed)
+            started, started_cpu = time.perf_counter(), time.thread_time()
+            files, problems = self.loader.load(changed)
+            result = None
+            if self.loader.edited and self._clean and not problems:
+                result = self._edit_in_place(files, self.loader.edited)
+            if result is None:
+                result = self._rebuild(files, problems, changed or ())
+            result.seconds = time.perf_counter() - started
+            result.cpu_seconds = time.thread_time() - started_cpu
+            return result
 
-    def _rebuild(self, changed: Collection[Path] | None) -> Rebuild:
-        started, started_cpu = time.perf_counter(), time.thread_time()
+    def _edit_in_place(self, files: SiteFiles, edited: Sequence[SourceFile]) -> Rebuild | None:
+        """The short way, or None when the edit needs the full one."""
+        sources = self.parser.reparse(edited)
+        site = self._site
+        found = self.memo.replace_explainers(site, sources) if sources and site else None
+        rendered = self.renderer.rerender(found[0], files, found[1]) if found else None
+        if found is None or rendered is None:
+            return None
+        result = Rebuild(Report(), rendered=rendered.rendered, quick=True)
+        result.report.extend(rendered.problems)
+        if result.ok:
+            self.renderer.commit(found[0], rendered)
+            self._site = found[0]
+            data = {path: rendered.pages[path].data for path in rendered.rendered}
+            result.written = self.output.put(data)
+            if result.written:
+                self._generation += 1
+                self._cards_due = True
+        return result
+
+    def _rebuild(
+        self, files: SiteFiles, problems: list[Diagnostic], touched: Collection[Path]
+    ) -> Rebuild:
+        """The full way: every stage, each reusing what it kept of unchanged inputs."""
         report = Report()
-        files, problems = self.loader.load(changed)
         report.extend(problems)
         config, problems = parse_config(files.config)
         report.extend(problems)
@@ -671,19 +877,50 @@ class Incremental:
         site, problems = assemble(config, sources, renderer, __version__, self.memo)
         report.extend(problems)
         result = Rebuild(report)
-        if not report.has_errors:
-            pages, problems, result.rendered = self.renderer.render(site, files)
-            report.extend(problems)
-            if not report.has_errors:
-                self.renderer.commit(site, pages, result.rendered)
-                self._site = site
-                self._static = {**files.static, **self.cards.update(site)}
-                result.written, result.deleted = self._write(changed or ())
-                if any(path.endswith(".html") for path in (*result.written, *result.deleted)):
-                    self._generation += 1
-        result.seconds = time.perf_counter() - started
-        result.cpu_seconds = time.thread_time() - started_cpu
+        if report.has_errors:
+            return result
+        rendered = self.renderer.render(site, files)
+        result.rendered = rendered.rendered
+        report.extend(rendered.problems)
+        if report.has_errors:
+            return result
+        self.renderer.commit(site, rendered)
+        self._site, self._clean, self._cards_due = site, not report, True
+        self._static = files.static
+        result.written, result.deleted = self._write(touched)
+        if any(path.endswith(".html") for path in (*result.written, *result.deleted)):
+            self._generation += 1
         return result
+
+    def catch_up(self) -> tuple[list[str], list[Diagnostic]]:
+        """Draw the share cards and index for search now, on this thread: the outputs written
+        or deleted, and the problems."""
+        changed = self.draw_cards()
+        job = self.search_job()
+        if job is None:
+            return changed, []
+        found, problems = job.run()
+        return [*changed, *self.adopt_index(job, found, problems)], problems
+
+    def draw_cards(self) -> list[str]:
+        """Bring the share cards up to date after rebuilds; the outputs written or deleted.
+
+        The first time that is every card of the site (minutes on a large site with none
+        cached), so they are drawn without holding the lock: a rebuild may run meanwhile, and
+        then the cards are drawn again for its site."""
+        with self._lock:
+            site = self._site if self._cards_due else None
+            self._cards_due = False
+        if site is None:
+            return []
+        cards = self.cards.update(site)
+        with self._lock:
+            if site is not self._site:
+                self._cards_due = True
+                return []
+            self._cards = cards
+            written, deleted = self._write(())
+            return [*written, *deleted]
 
     def search_job(self) -> SearchJob | None:
         """The pages to index, or None when the index is up to date."""
@@ -706,14 +943,7 @@ class Incremental:
             written, deleted = self._write(())
             return [*written, *deleted]
 
-    def reindex(self) -> tuple[list[str], list[Diagnostic]]:
-        """Index now, on this thread: the outputs written or deleted, and the problems."""
-        job = self.search_job()
-        if job is None:
-            return [], []
-        found, problems = job.run()
-        return self.adopt_index(job, found, problems), problems
-
     def _write(self, touched: Collection[Path]) -> tuple[list[str], list[str]]:
         data = {path: page.data for path, page in self.renderer.pages.items()}
-        return self.output.update({**data, **self._search}, self._static, touched)
+        static = {**self._static, **self._cards}
+        return self.output.update({**data, **self._search}, static, touched)

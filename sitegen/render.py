@@ -19,7 +19,7 @@ import jinja2
 
 from sitegen import metadata
 from sitegen.diagnostics import Diagnostic, Place
-from sitegen.model import Explainer, Pager, Site
+from sitegen.model import ActorEntry, Explainer, Pager, Site, Topic
 
 FEED_SIZE = 20
 
@@ -117,7 +117,7 @@ def render_into(
     `on_progress(done, total)` is told of the pages this process renders (with workers, the
     parent renders a share of them, so the fraction still tracks the whole).
     """
-    renderer = _Renderer(site_environment(site, templates), template_paths)
+    renderer = Renderer(site_environment(site, templates), template_paths)
     renderer.compile(sorted({job.template for job in page_jobs(site)}))
     parent = os.getpid()
 
@@ -138,11 +138,8 @@ def render_into(
             failures.setdefault(template, problem)
     renderer.failures = failures
     renderer.skip(failures)
-    for output in (
-        renderer.plain("feed.xml", "feed.xml", entries=site.explainers[:FEED_SIZE]),
-        renderer.plain("sitemap.xml", "sitemap.xml", pages=list(sitemap_entries(site))),
-        renderer.plain("robots.txt", "robots.txt"),
-    ):
+    for name, variables in plain_jobs(site, jobs):
+        output = renderer.plain(name, name, **variables)
         if output is not None:
             sink(output)
     for path, source in static.items():
@@ -165,71 +162,15 @@ def site_environment(site: Site, templates: dict[str, str]) -> jinja2.Environmen
 
 def page_jobs(site: Site) -> Iterator[PageJob]:
     """Every HTML page of FORMAT.md section 6, in a stable order."""
-    config = site.config
-    lang, direction = config.language, "ltr"
-    for pager in paginate(site.explainers, config.per_page, site.link(""), site.link("page/")):
-        title = config.title if pager.number == 1 else f"Page {pager.number}"
-        yield _job(
-            pager.url, site, "home.html", title, config.description, lang, direction, pager=pager
-        )
+    yield from home_jobs(site)
     for explainer in site.explainers:
-        yield _job(
-            explainer.url,
-            site,
-            "explainer.html",
-            explainer.title,
-            explainer.summary or _first_text(explainer),
-            explainer.lang,
-            explainer.dir,
-            explainer=explainer,
-        )
-    yield _job(
-        site.link("actors/"),
-        site,
-        "actors.html",
-        "Actors",
-        f"Everyone in the explainers of {config.title}.",
-        lang,
-        direction,
-    )
+        yield explainer_job(site, explainer)
+    yield _directory_job(site, "actors.html", "Actors", "Everyone in the explainers of {}.")
     for entry in site.actors:
-        actor = entry.actor
-        description = actor.description or (
-            f"{actor.name}, {actor.role}" if actor.role else actor.name
-        )
-        yield _job(
-            actor.page_url,
-            site,
-            "actor.html",
-            actor.name,
-            description,
-            lang,
-            direction,
-            entry=entry,
-        )
-    yield _job(
-        site.link("topics/"),
-        site,
-        "topics.html",
-        "Topics",
-        f"The topics of {config.title}.",
-        lang,
-        direction,
-    )
+        yield actor_job(site, entry)
+    yield _directory_job(site, "topics.html", "Topics", "The topics of {}.")
     for topic in site.topics:
-        for pager in paginate(topic.explainers, config.per_page, topic.url, topic.url + "page/"):
-            title = topic.name if pager.number == 1 else f"{topic.name}, page {pager.number}"
-            yield _job(
-                pager.url,
-                site,
-                "topic.html",
-                title,
-                f"Explainers about {topic.name}.",
-                lang,
-                direction,
-                topic=topic,
-                pager=pager,
-            )
+        yield from topic_jobs(site, topic)
     for page in site.pages:
         yield _job(
             page.url,
@@ -241,25 +182,66 @@ def page_jobs(site: Site) -> Iterator[PageJob]:
             page.dir,
             page=page,
         )
-    if config.search:
-        yield _job(
-            site.link("search/"),
-            site,
-            "search.html",
-            "Search",
-            f"Search the explainers, actors and quotes of {config.title}.",
-            lang,
-            direction,
+    if site.config.search:
+        yield _directory_job(
+            site, "search.html", "Search", "Search the explainers, actors and quotes of {}."
         )
-    yield _job(
-        site.link("404.html"),
+    yield _site_job(site, "404.html", "404.html", "Page not found", "This page does not exist.")
+
+
+# The jobs of one part of the site each: `page_jobs` is made of them, and the preview's rebuild
+# asks for just the parts an edit touched.
+
+
+def home_jobs(site: Site) -> Iterator[PageJob]:
+    """The home page and its numbered pages, newest explainers first."""
+    config = site.config
+    for pager in paginate(site.explainers, config.per_page, site.link(""), site.link("page/")):
+        title = config.title if pager.number == 1 else f"Page {pager.number}"
+        yield _site_job(site, pager.url, "home.html", title, config.description, pager=pager)
+
+
+def explainer_job(site: Site, explainer: Explainer) -> PageJob:
+    return _job(
+        explainer.url,
         site,
-        "404.html",
-        "Page not found",
-        "This page does not exist.",
-        lang,
-        direction,
+        "explainer.html",
+        explainer.title,
+        explainer.summary or _first_text(explainer),
+        explainer.lang,
+        explainer.dir,
+        explainer=explainer,
     )
+
+
+def actor_job(site: Site, entry: ActorEntry) -> PageJob:
+    actor = entry.actor
+    description = actor.description or (f"{actor.name}, {actor.role}" if actor.role else actor.name)
+    return _site_job(site, actor.page_url, "actor.html", actor.name, description, entry=entry)
+
+
+def topic_jobs(site: Site, topic: Topic) -> Iterator[PageJob]:
+    """A topic's page and its numbered pages."""
+    per_page = site.config.per_page
+    for pager in paginate(topic.explainers, per_page, topic.url, topic.url + "page/"):
+        title = topic.name if pager.number == 1 else f"{topic.name}, page {pager.number}"
+        description = f"Explainers about {topic.name}."
+        yield _site_job(site, pager.url, "topic.html", title, description, topic=topic, pager=pager)
+
+
+def _directory_job(site: Site, template: str, title: str, description: str) -> PageJob:
+    """A page at `/<template's name>/` whose description names the site."""
+    name = template.removesuffix(".html")
+    return _site_job(
+        site, site.link(f"{name}/"), template, title, description.format(site.config.title)
+    )
+
+
+def _site_job(
+    site: Site, link: str, template: str, title: str, description: str, **variables: Any
+) -> PageJob:
+    """A page in the site's own language (not an explainer's or a page's)."""
+    return _job(link, site, template, title, description, site.config.language, "ltr", **variables)
 
 
 def _job(
@@ -306,17 +288,30 @@ def paginate(
         )
 
 
-def sitemap_entries(site: Site, jobs: Iterable[PageJob] | None = None) -> Iterator[tuple[str, str]]:
-    """(absolute URL, last modified date or "") for every page a crawler should know; `jobs`
-    are the site's `page_jobs` when the caller has them already."""
-    for job in page_jobs(site) if jobs is None else jobs:
+def plain_jobs(site: Site, jobs: Sequence[PageJob]) -> list[tuple[str, dict[str, Any]]]:
+    """The files that are not pages, each named after its template, with its variables: the feed,
+    the sitemap (of the pages `jobs`) and robots.txt."""
+    return [
+        ("feed.xml", feed_variables(site)),
+        ("sitemap.xml", {"pages": list(sitemap_entries(site, jobs))}),
+        ("robots.txt", {}),
+    ]
+
+
+def feed_variables(site: Site) -> dict[str, Any]:
+    return {"entries": site.explainers[:FEED_SIZE]}
+
+
+def sitemap_entries(site: Site, jobs: Iterable[PageJob]) -> Iterator[tuple[str, str]]:
+    """(absolute URL, last modified date or "") for every page of `jobs` a crawler should know."""
+    for job in jobs:
         if job.template == "404.html":
             continue
         explainer = job.variables.get("explainer")
         yield site.absolute(job.link), explainer.modified.date_iso if explainer else ""
 
 
-class _Renderer:
+class Renderer:
     """Renders templates, turning template mistakes into diagnostics with a place."""
 
     def __init__(self, env: jinja2.Environment, template_paths: dict[str, str]) -> None:

@@ -276,9 +276,9 @@ class Rebuilder:
 
 
 class Indexer:
-    """Keeps the search index up to date on a thread of its own, so that Pagefind's seconds on
-    a large site never delay a rebuild; an index of pages that changed meanwhile is dropped and
-    made again."""
+    """Keeps the share cards and the search index up to date on a thread of its own, so that
+    Pagefind's seconds on a large site never delay a rebuild; an index of pages that changed
+    meanwhile is dropped and made again."""
 
     def __init__(
         self, engine: Incremental, done: Callable[[list[str], list[Diagnostic]], None]
@@ -306,10 +306,13 @@ class Indexer:
             self._wanted.clear()
             if self._stopping:
                 return
+            cards = self._engine.draw_cards()
             job = self._engine.search_job()
             if job is not None:
                 found, problems = job.run()
-                self._done(self._engine.adopt_index(job, found, problems), problems)
+                self._done([*cards, *self._engine.adopt_index(job, found, problems)], problems)
+            elif cards:
+                self._done(cards, [])
 
 
 class PreviewState:
@@ -362,12 +365,17 @@ class PreviewState:
             self._send(self.base_path + changed_outputs[0])
 
     def indexed(self, changed: list[str], problems: list[Diagnostic]) -> None:
-        """Report a search index update; open pages need no reload, the search page fetches
-        the index when it is used."""
+        """Report share cards and a search index brought up to date; open pages need no reload
+        (cards show only where the page is shared, the search page fetches the index when it
+        is used)."""
         for diagnostic in problems:
             print(diagnostic, file=self.out)
         if changed:
-            print(f"search index updated: {len(changed)} files", file=self.out, flush=True)
+            print(
+                f"share cards and search index updated: {len(changed)} files",
+                file=self.out,
+                flush=True,
+            )
 
     def _send(self, path: str) -> None:
         message = json.dumps({"command": "reload", "path": path, "liveCSS": True})

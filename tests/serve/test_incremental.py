@@ -145,7 +145,7 @@ def settle(engine: Incremental, result: Rebuild) -> tuple[bool, list[str]]:
     report = Report()
     report.extend(result.report)
     if result.ok:
-        _changed, problems = engine.reindex()
+        _changed, problems = engine.catch_up()
         report.extend(problems)
     return not report.has_errors, [str(d) for d in report]
 
@@ -194,18 +194,21 @@ def test_an_edit_renders_only_the_pages_it_changes(tmp_path: Path) -> None:
     engine = Incremental(root, tmp_path / "preview", "http://127.0.0.1:8000")
     first = engine.rebuild()
     assert first.ok and "gamma/index.html" in first.rendered
+    assert "gamma/share.png" in engine.catch_up()[0], "cards are drawn when catching up"
 
     (root / "content/alpha.md").write_text(explainer("Alpha", "Changed point.", day=1))
     result = engine.rebuild({(root / "content/alpha.md").resolve()})
 
-    assert result.ok
+    assert result.ok and result.quick, "an edit inside one explainer takes the short way"
     assert "alpha/index.html" in result.rendered
     assert "gamma/index.html" not in result.rendered, "an unrelated explainer is kept"
     assert "actors/someone/index.html" not in result.rendered
-    assert {path for path in result.written if not path.endswith(".png")} <= set(result.rendered)
-    assert "alpha/share.png" in result.written, "its share card shows the first key point"
-    assert "gamma/share.png" not in result.written
+    assert set(result.written) <= set(result.rendered)
     assert "static/theme.css" not in result.written
+
+    written, _problems = engine.catch_up()
+    assert "alpha/share.png" in written, "its share card shows the first key point"
+    assert "gamma/share.png" not in written
 
 
 def test_a_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
@@ -256,3 +259,84 @@ def test_macros_imported_without_context_see_the_current_site(tmp_path: Path) ->
 
     assert_same_as_fresh_build(root, engine, *settle(engine, result))
     assert "4 explainers" in (tmp_path / "preview/about/index.html").read_text()
+
+
+def _rich_explainer(
+    name: str, title: str, summary: str, point: str, quote: str, mention: bool
+) -> str:
+    """An explainer that lists and quotes an actor, and perhaps mentions it."""
+    day = NAMES.index(name) + 1
+    said = " [She](@someone) said so." if mention else ""
+    return f"""---
+title: {title}
+date: 2025-03-{day:02d}
+summary: {summary}
+topics: [{TOPICS[day % 2]}]
+actors:
+  - someone
+key_points:
+  - "{point}"
+quotes:
+  - by: someone
+    text: "{quote}"
+---
+The story of {title}.{said}
+"""
+
+
+@st.composite
+def rich_edits(draw: st.DrawFn) -> tuple[str, str]:
+    """A new version of one explainer: most differ from the last only inside the explainer,
+    so that the short way is taken; a mention added or removed takes the full way."""
+    name = draw(st.sampled_from(NAMES[:3]))
+    text = _rich_explainer(
+        name,
+        draw(st.sampled_from(("Alpha", "Beta", "A new headline"))),
+        draw(st.sampled_from(("Short.", "A longer summary."))),
+        draw(st.sampled_from(("One point.", "Another point."))),
+        draw(st.sampled_from(("We will.", "We will not."))),
+        draw(st.sampled_from((False, False, False, True))),
+    )
+    return name, text
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(st.lists(rich_edits(), min_size=1, max_size=2), min_size=1, max_size=8))
+def test_edits_inside_explainers_equal_a_fresh_build(steps: list[list[tuple[str, str]]]) -> None:
+    with tempfile.TemporaryDirectory() as temporary:
+        root = small_site(Path(temporary) / "site")
+        for name in NAMES[:3]:
+            text = _rich_explainer(name, name.title(), "Short.", "One point.", "We will.", False)
+            (root / f"content/{name}.md").write_text(text)
+        out = Path(temporary) / "preview"
+        engine = Incremental(root, out, "http://127.0.0.1:8000")
+        assert_same_as_fresh_build(root, engine, *settle(engine, engine.rebuild()))
+        for batch in steps:
+            touched = set()
+            for name, text in batch:
+                path = root / f"content/{name}.md"
+                path.write_text(text)
+                touched.add(path.resolve())
+            result = engine.rebuild(touched)
+            assert_same_as_fresh_build(root, engine, *settle(engine, result))
+
+
+def test_the_short_way_is_taken_only_for_edits_that_stay_inside(tmp_path: Path) -> None:
+    root = small_site(tmp_path / "site")
+    engine = Incremental(root, tmp_path / "preview", "http://127.0.0.1:8000")
+    assert engine.rebuild().ok
+    alpha = root / "content/alpha.md"
+
+    def edit(text: str) -> Rebuild:
+        alpha.write_text(text)
+        result = engine.rebuild({alpha.resolve()})
+        assert_same_as_fresh_build(root, engine, *settle(engine, result))
+        return result
+
+    renamed = edit(explainer("A new title", "Alpha point one.", day=1))
+    assert renamed.quick and "index.html" in renamed.rendered, "the home page lists the title"
+    assert not edit(explainer("A new title", "Alpha point one.", day=5)).quick, "order changes"
+    assert not edit(explainer("A new title", "Point.", day=5, topic="Other")).quick, "topics"
+    assert not edit(BROKEN).quick
+    assert not edit(explainer("Alpha", "Back.", day=1)).quick, "the last rebuild failed"
+    assert edit(explainer("Alpha", "Again.", day=1)).quick
