@@ -411,10 +411,11 @@ def write_sitegen(corpus: Corpus, root: Path) -> Path:
     (root / "content" / "actors").mkdir(parents=True, exist_ok=True)
     (root / "content" / "pages").mkdir(parents=True, exist_ok=True)
     explainers.mkdir(parents=True, exist_ok=True)
-    # No peer draws a share picture per explainer, so sitegen does not either (same work).
+    # No peer draws a share picture per explainer or builds a search index, so sitegen does
+    # neither here (same work).
     (root / "sitegen.yaml").write_text(
         "title: Benchmark explainers\ndescription: A generated corpus.\n"
-        "base_url: https://example.org/news/\nshare_images: false\n",
+        "base_url: https://example.org/news/\nshare_images: false\nsearch: false\n",
         encoding="utf-8",
     )
     (root / "content" / "pages" / "about.md").write_text(
