@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -454,13 +454,12 @@ class PageRenderer:
     def commit(self, site: Site, result: Rendered) -> None:
         """Keep a successful render's pages as the state the next rebuild starts from."""
         self._index.refresh(result.refreshed)
-        gone = [path for path in result.rendered if path in self.pages]
-        gone += [path for path in self.pages.keys() - result.pages.keys()]
-        for path in gone:
-            self._index.forget(path, self.pages[path])
-        for path in result.rendered:
-            if path in result.pages:
-                self._index.note(path, result.pages[path], site)
+        for path in [*result.rendered, *(self.pages.keys() - result.pages.keys())]:
+            old, new = self.pages.get(path), result.pages.get(path)
+            old_reads = old.site_reads.keys() if old else set()
+            new_reads = new.site_reads.keys() if new else set()
+            self._index.forget(path, old_reads - new_reads)
+            self._index.note(path, new_reads - old_reads, site)
         self.pages = result.pages
         self._jobs = result.jobs
         self._settings = (site.config, site.version)
@@ -608,8 +607,8 @@ class _SiteIndex:
         for node, value in refreshed:
             node.value = value
 
-    def forget(self, path: str, page: _Page) -> None:
-        for key in page.site_reads:
+    def forget(self, path: str, keys: Iterable[tuple[Any, ...]]) -> None:
+        for key in keys:
             trail = [self._root]
             for step in key[1:]:
                 child = trail[-1].children.get(step)
@@ -623,8 +622,8 @@ class _SiteIndex:
                         break
                     del trail[depth - 1].children[key[depth]]
 
-    def note(self, path: str, page: _Page, site: Site) -> None:
-        for key in page.site_reads:
+    def note(self, path: str, keys: Iterable[tuple[Any, ...]], site: Site) -> None:
+        for key in keys:
             node, value = self._root, site
             for step in key[1:]:
                 child = node.children.get(step)
