@@ -91,7 +91,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def selected_tools(args: argparse.Namespace) -> list[peers.Tool]:
-    env = {"PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    # The checkout this bench belongs to comes first, so that `python -m sitegen` run from the
+    # corpus folder measures it rather than some other installed copy.
+    path = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
+    env = {"PYTHONPATH": os.pathsep.join(part for part in path if part)}
     tools = peers.all_tools(args.sitegen, env)
     if args.tools:
         wanted = {name.strip().lower() for name in args.tools.split(",")}
