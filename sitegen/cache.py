@@ -203,6 +203,7 @@ def folder_listing(folder: Path) -> bytes:
         return b""
     entries: list[str] = []
     pending = [str(folder)]
+    start = len(pending[0])  # paths from the folder on: the same whether it was named relative
     while pending:
         current = pending.pop()
         with os.scandir(current) as found:
@@ -212,7 +213,7 @@ def folder_listing(folder: Path) -> bytes:
                 else:
                     info = entry.stat(follow_symlinks=False)
                     entries.append(
-                        f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+                        f"{entry.path[start:]}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
                     )
     entries.sort()
     return digest("\n".join(entries))

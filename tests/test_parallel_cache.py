@@ -268,3 +268,13 @@ def test_help_and_version_import_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_site_named_relative_or_absolute_is_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_files(tmp_path / "src", _site_files())
+    assert build(BuildOptions(root=root)).ok
+    monkeypatch.chdir(tmp_path)
+    again = build(BuildOptions(root=Path("src")))
+    assert again.ok and again.unchanged
