@@ -57,7 +57,7 @@ from sitegen.render import (
     topic_jobs,
 )
 from sitegen.search import search_outputs
-from sitegen.share import card_of, save_card, share_images, share_path, wants_card
+from sitegen.share import cache_usable, card_of, save_card, share_path, wants_card
 from sitegen.urls import BaseUrl
 
 
@@ -678,9 +678,16 @@ class OutputFolder:
         self._static: dict[str, tuple[Path, int, int]] = {}
 
     def update(
-        self, data: dict[str, bytes], static: dict[str, Path], touched: Collection[Path]
+        self,
+        data: dict[str, bytes],
+        static: dict[str, Path],
+        touched: Collection[Path],
+        fixed: dict[str, Path] | None = None,
     ) -> tuple[list[str], list[str]]:
-        """Make the folder hold `data` and copies of `static`; returns (written, deleted)."""
+        """Make the folder hold `data` and copies of `static` and of `fixed` (files named after
+        what they hold, such as share cards, so copied only when another file is named);
+        returns (written, deleted)."""
+        fixed = fixed or {}
         written = [path for path, bytes_ in data.items() if self._data.get(path) != bytes_]
         for path in written:
             self._write(path, data[path])
@@ -695,7 +702,16 @@ class OutputFolder:
             except OSError:  # deleted since it was listed: the deletion's event rebuilds again
                 continue
             static_now[path] = signature
-        deleted = sorted({*self._data, *self._static} - {*data, *static})
+        for path, source in fixed.items():
+            known = self._static.get(path)
+            if known is None or known[0] != source:
+                try:
+                    self._write(path, source.read_bytes())
+                except OSError:
+                    continue
+                written.append(path)
+            static_now[path] = (source, 0, 0)
+        deleted = sorted({*self._data, *self._static} - {*data, *static, *fixed})
         for path in deleted:
             self._delete(path)
         self._data, self._static = dict(data), static_now
@@ -728,30 +744,29 @@ class OutputFolder:
 
 
 class ShareCards:
-    """The share cards of the explainers, redone only for explainers that changed.
-
-    The first time (and after a change of settings, which makes every explainer new) it is
-    `share_images`, which draws on threads; afterwards only new explainer values get their card
-    looked up, or drawn, so an edit costs one card. Cards no longer used stay in the cache until
-    the next `sitegen build` prunes it."""
+    """The share cards of the explainers, redone only for explainers that changed: only new
+    explainer values get their card looked up, or drawn, so an edit costs one card. Cards are
+    drawn one at a time with `between()` called before each, so that background drawing can
+    give way to a rebuild. Cards no longer used stay in the cache until the next
+    `sitegen build` prunes it; where the cache may not be written (see `share_images`), the
+    preview shows no cards."""
 
     def __init__(self, cache: Path) -> None:
         self.cache = cache
         self._known: dict[str, tuple[Explainer, str, Path]] = {}
 
-    def update(self, site: Site) -> dict[str, Path]:
+    def update(self, site: Site, between: Callable[[], None]) -> dict[str, Path]:
         """Output path -> cached PNG, for every explainer that gets a card."""
         wanted = [explainer for explainer in site.explainers if wants_card(site, explainer)]
-        if not any(self._kept(explainer) for explainer in wanted):
-            outputs = share_images(site, self.cache)
-            self._known = {
-                explainer.source_path: (explainer, output.path, output.source)
-                for explainer, output in zip(wanted, outputs, strict=True)
-                if output.source is not None
-            }
-        else:
-            self._known = {item.source_path: self._card(site, item) for item in wanted}
-        return {path: png for _explainer, path, png in self._known.values()}
+        if wanted and not cache_usable(self.cache):
+            return {}
+        known = {}
+        for explainer in wanted:
+            if not self._kept(explainer):
+                between()
+            known[explainer.source_path] = self._card(site, explainer)
+        self._known = known
+        return {path: png for _explainer, path, png in known.values()}
 
     def _kept(self, explainer: Explainer) -> bool:
         known = self._known.get(explainer.source_path)
@@ -762,7 +777,7 @@ class ShareCards:
             return self._known[explainer.source_path]
         card = card_of(site, explainer)
         png = self.cache / f"{card.key()}.png"
-        if not png.is_file():
+        if not png.is_file() or png.is_symlink():  # a committed link is replaced, not followed
             save_card(png, card)
         return explainer, share_path(site, explainer), png
 
@@ -894,25 +909,25 @@ class Incremental:
     def catch_up(self) -> tuple[list[str], list[Diagnostic]]:
         """Draw the share cards and index for search now, on this thread: the outputs written
         or deleted, and the problems."""
-        changed = self.draw_cards()
+        changed = self.draw_cards(lambda: None)
         job = self.search_job()
         if job is None:
             return changed, []
         found, problems = job.run()
         return [*changed, *self.adopt_index(job, found, problems)], problems
 
-    def draw_cards(self) -> list[str]:
+    def draw_cards(self, between: Callable[[], None]) -> list[str]:
         """Bring the share cards up to date after rebuilds; the outputs written or deleted.
 
         The first time that is every card of the site (minutes on a large site with none
-        cached), so they are drawn without holding the lock: a rebuild may run meanwhile, and
-        then the cards are drawn again for its site."""
+        cached), so they are drawn without holding the lock, calling `between()` before each
+        card: a rebuild may run meanwhile, and then the cards are drawn again for its site."""
         with self._lock:
             site = self._site if self._cards_due else None
             self._cards_due = False
         if site is None:
             return []
-        cards = self.cards.update(site)
+        cards = self.cards.update(site, between)
         with self._lock:
             if site is not self._site:
                 self._cards_due = True
@@ -944,5 +959,4 @@ class Incremental:
 
     def _write(self, touched: Collection[Path]) -> tuple[list[str], list[str]]:
         data = {path: page.data for path, page in self.renderer.pages.items()}
-        static = {**self._static, **self._cards}
-        return self.output.update({**data, **self._search}, static, touched)
+        return self.output.update({**data, **self._search}, self._static, touched, self._cards)

@@ -109,14 +109,15 @@ def _serve(options: ServeOptions, sockets: list[Any], port: int, preview: Path, 
     engine = Incremental(options.root, preview, origin, drafts=options.drafts)
     state = PreviewState(engine, preview, port, out)
     loop = tornado.ioloop.IOLoop.current()
-    indexer = Indexer(
-        engine, lambda changed, problems: loop.add_callback(state.indexed, changed, problems)
-    )
     rebuilder = Rebuilder(
-        engine.rebuild,
-        lambda result, changed: loop.add_callback(state.finished, result, changed),
-        indexer.request,
+        engine.rebuild, lambda result, changed: loop.add_callback(state.finished, result, changed)
     )
+    indexer = Indexer(
+        engine,
+        lambda changed, problems: loop.add_callback(state.indexed, changed, problems),
+        rebuilder.wait_until_idle,
+    )
+    rebuilder.idle = indexer.request
     watcher = Watcher(_watch_of(options.root), rebuilder.notify)
     rebuilder.settled = watcher.settled
     watcher.start()  # before the first build: an edit made during it is rebuilt right after
@@ -188,13 +189,12 @@ class Rebuilder:
         self,
         rebuild: Callable[[Collection[Path] | None], Rebuild],
         done: Callable[[Rebuild, Collection[Path] | None], None],
-        idle: Callable[[], None] = lambda: None,
     ) -> None:
         self._rebuild = rebuild
         self._done = done
-        self._idle = idle
-        """Slow work that can wait for a quiet moment (the search index), run after a rebuild
-        when no change is pending."""
+        self.idle: Callable[[], None] = lambda: None
+        """Slow work that can wait for a quiet moment (cards, the search index), started after
+        a rebuild when no change is pending."""
         self.settled: Callable[[], bool] = lambda: True
         """Whether the watcher has reported everything that happened (see `Watcher.settled`)."""
         self._lock = threading.Condition()
@@ -206,6 +206,7 @@ class Rebuilder:
         self._in_burst = False
         self._writing = False
         self._last_rebuild = 0.0
+        self._running = False
         self._thread = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
 
     def start(self) -> None:
@@ -214,7 +215,7 @@ class Rebuilder:
     def stop(self) -> None:
         with self._lock:
             self._stopping = True
-            self._lock.notify()
+            self._lock.notify_all()
         self._thread.join(timeout=5)
 
     def notify(self, changed: set[Path] | None, writing: bool = False) -> None:
@@ -232,7 +233,7 @@ class Rebuilder:
                 self._pending = None
             else:
                 self._pending |= changed
-            self._lock.notify()
+            self._lock.notify_all()
 
     def _run(self) -> None:
         while True:
@@ -245,12 +246,17 @@ class Rebuilder:
                 if self._stopping:
                     return
                 changed, self._pending, self._dirty = self._pending, set(), False
+                self._running = True
             started = time.monotonic()
             try:
                 result = self._rebuild(changed)
             except Exception:  # a bug in sitegen must not end the preview: say so, go on
                 traceback.print_exc()
                 continue
+            finally:
+                with self._lock:
+                    self._running = False
+                    self._lock.notify_all()
             gc.freeze()  # what the rebuild keeps is long-lived: spare it the collector's scans
             with self._lock:
                 self._in_burst = self._dirty or not self.settled()
@@ -260,7 +266,14 @@ class Rebuilder:
             with self._lock:
                 quiet = not self._dirty
             if quiet:
-                self._idle()
+                self.idle()
+
+    def wait_until_idle(self) -> None:
+        """Return once no rebuild is due or running: background work calls it between its
+        steps, so that it never competes with a rebuild for the interpreter."""
+        with self._lock:
+            while (self._dirty or self._running) and not self._stopping:
+                self._lock.wait()
 
     def _wait_for_quiet(self) -> None:
         while not self._stopping:
@@ -281,10 +294,15 @@ class Indexer:
     meanwhile is dropped and made again."""
 
     def __init__(
-        self, engine: Incremental, done: Callable[[list[str], list[Diagnostic]], None]
+        self,
+        engine: Incremental,
+        done: Callable[[list[str], list[Diagnostic]], None],
+        between: Callable[[], None],
     ) -> None:
         self._engine = engine
         self._done = done
+        self._between = between
+        """Called between steps of the work; returns when the work may go on."""
         self._wanted = threading.Event()
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="sitegen-index", daemon=True)
@@ -306,7 +324,8 @@ class Indexer:
             self._wanted.clear()
             if self._stopping:
                 return
-            cards = self._engine.draw_cards()
+            cards = self._engine.draw_cards(self._between)
+            self._between()
             job = self._engine.search_job()
             if job is not None:
                 found, problems = job.run()

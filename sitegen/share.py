@@ -115,7 +115,7 @@ def share_images(
     """
     from sitegen.render import Output
 
-    cached_ok = _cache_usable(cache_dir)
+    cached_ok = cache_usable(cache_dir)
     outputs = []
     missing: dict[Path, Card] = {}
     for explainer in site.explainers:
@@ -138,7 +138,7 @@ def share_images(
     return outputs
 
 
-def _cache_usable(cache_dir: Path) -> bool:
+def cache_usable(cache_dir: Path) -> bool:
     """Whether cards may be kept in `cache_dir`, which lies inside the site folder.
 
     A pull request can commit anything there, so the cache is trusted only as real folders:
