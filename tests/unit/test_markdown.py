@@ -541,6 +541,41 @@ def test_render_block_does_not_lift(renderer: MarkdownRenderer) -> None:
     assert diagnostics == ()
 
 
+PLAIN_ISH_PART = st.text(
+    st.sampled_from([*"#>-:!|^@;()]{}=+%$ \t.aQ1\u00e9\u2014\u2028\u00a0\ufeff\"'"]), max_size=30
+)
+PLAIN_ISH = st.tuples(  # and now and then twice a character that does start Markdown: `a*b*`
+    PLAIN_ISH_PART, st.sampled_from(["", *"[*_`~<&\\\n\r\x00"]), PLAIN_ISH_PART
+).map(lambda parts: parts[1].join((parts[0], parts[2], "")))
+
+
+def assert_inline_as_parsed(text: str, *, allow_html: bool) -> None:
+    shortcut = MarkdownRenderer(allow_html=allow_html)
+    parsed = MarkdownRenderer(allow_html=allow_html)
+    parsed._plain_inline_is_text = False
+    assert shortcut._plain_inline_is_text
+    args = {"path": PATH, "line": 4, "col": 9, "resolver": FakeResolver()}
+    assert shortcut.render_inline(text, **args) == parsed.render_inline(text, **args)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAIN_ISH, st.booleans())
+def test_plain_inline_text_renders_as_markdown_it_renders_it(text: str, allow_html: bool) -> None:
+    """The shortcut for inline text without Markdown gives what markdown-it's parse gives."""
+    assert_inline_as_parsed(text, allow_html=allow_html)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("~~s~~", "[l](@putin)", "<https://e.org>", "<b>x</b>", "&amp;", "a\\*", "`c`"),
+        *("*e*", "_e_", "x\ny", "a\r\nb", "a\x00"),
+    ],
+)
+def test_inline_markdown_is_parsed(text: str) -> None:
+    assert_inline_as_parsed(text, allow_html=True)
+
+
 # --- Determinism and robustness -------------------------------------------------------------------
 
 
