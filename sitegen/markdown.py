@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.normalize_url import validateLink as markdown_it_validate_link
 from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
@@ -165,6 +166,7 @@ class MarkdownRenderer:
         # Every link reaches the token stream, so that an unsafe one is reported at its line
         # (markdown-it's own check would drop it silently); `_resolve_links` decides.
         md.validateLink = _accept_every_link  # type: ignore[method-assign]
+        md.normalizeLink = _normalize_link  # type: ignore[method-assign]
         md.core.ruler.push("sitegen_sections", _lift_sections)
         md.core.ruler.push("sitegen_links", _resolve_links)
         md.core.ruler.push("sitegen_pull_quotes", _resolve_pull_quotes)
@@ -299,6 +301,21 @@ def _plain_inline_is_text(md: MarkdownIt) -> bool:
 
 def _accept_every_link(url: str) -> bool:
     return True
+
+
+_PLAIN_LINK = re.compile(
+    r"(?:https?://[a-z0-9.-]{1,63}(?=[/#]|$)|@|(?!//))[A-Za-z0-9._~/-]*(?:#[A-Za-z0-9._~-]*)?"
+)
+"""A link markdown-it's normalizeLink gives back as it is: a lower-case ASCII host of at most
+63 characters (nothing for punycode to encode, no label or host too long), a mention, or a
+path not starting with `//` (which would be read as a host); then only characters that are
+never percent-encoded."""
+
+
+def _normalize_link(url: str) -> str:
+    """markdown-it's normalizeLink, without its parse and re-encoding for the plain links that
+    most are (`https://host/path`, `@id`, `file.md`): it cost a tenth of the Markdown time."""
+    return url if _PLAIN_LINK.fullmatch(url) else normalizeLink(url)
 
 
 def _render_nothing(*args: Any) -> str:

@@ -8,9 +8,10 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 
 from sitegen.diagnostics import Diagnostic, Severity
-from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody
+from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
 from sitegen.model import Heading
 from sitegen.urls import BaseUrl
 
@@ -574,6 +575,24 @@ def test_plain_inline_text_renders_as_markdown_it_renders_it(text: str, allow_ht
 )
 def test_inline_markdown_is_parsed(text: str) -> None:
     assert_inline_as_parsed(text, allow_html=True)
+
+
+URLISH = st.lists(
+    st.sampled_from(
+        [
+            *("https://", "http://", "HTTP://", "@", "/", "//", ".", "..", "#", "-", "_", "~", "%"),
+            *("?", ":", " ", "\u00e9", "xn--", "a", "Z", "0", "example.org", "x.md", "a." * 130),
+            *("c" * 62, "d" * 63),
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(URLISH)
+def test_link_normalisation_is_markdown_its(url: str) -> None:
+    assert _normalize_link(url) == normalizeLink(url)
 
 
 # --- Determinism and robustness -------------------------------------------------------------------
