@@ -210,7 +210,7 @@ def load_yaml(
             value_places, key_places = node_places(path, node, first_line, lines)
         if shape.bad_key is not None:
             return shape.bad_key
-        data = loader.construct_document(node)
+        data = _construct(loader, node, shared=shape.shared)
     except yaml.MarkedYAMLError as err:
         return _yaml_error(path, err, first_line)
     except yaml.YAMLError as err:
@@ -223,6 +223,52 @@ def load_yaml(
     finally:
         loader.dispose()
     return data, value_places, key_places
+
+
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+_MAPPING_TAG = "tag:yaml.org,2002:map"
+
+
+class _NotPlain(Exception):
+    """A node the direct construction leaves to PyYAML (a merge key, `!!set`, `!!binary`...)."""
+
+
+def _construct(loader: SafeLoader, root: yaml.Node, *, shared: bool) -> Any:
+    """The Python value of a composed document, as `construct_document` gives it.
+
+    PyYAML's constructor defers every collection through generators so that an alias may point
+    into a collection still being built; without aliases that bookkeeping is pure cost (a
+    sixth of the parse stage). Plain documents (scalars, lists and mappings of the core tags)
+    are built directly with the loader's own scalar constructors; anything else, and any error,
+    is left to `construct_document`, so its value and message stay PyYAML's.
+    """
+    if not shared:
+        try:
+            return _construct_plain(loader, root)
+        except Exception:  # PyYAML raises it again below, in its own order
+            pass
+    return loader.construct_document(root)
+
+
+def _construct_plain(loader: SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _PLAIN_SCALAR_TAGS:
+            raise _NotPlain
+        return loader.yaml_constructors[node.tag](loader, node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQUENCE_TAG:
+        return [_construct_plain(loader, item) for item in node.value]
+    if not isinstance(node, yaml.MappingNode) or node.tag != _MAPPING_TAG:
+        raise _NotPlain
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NotPlain
+        key = _construct_plain(loader, key_node)
+        mapping[key] = _construct_plain(loader, value_node)
+    return mapping
 
 
 def _too_deep(yaml_text: str) -> yaml.Mark | None:
