@@ -68,6 +68,9 @@ PLACE_DEPTH = 3
 """Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
 
 KeyPath = tuple[Hashable, ...]
+LineCol = tuple[int, int]
+"""A 1-based (line, column) in the file: a front matter holds many values, and a plain tuple
+costs a tenth of a `Place` to make; `Document` makes the `Place` when a check asks for one."""
 
 COLON_HINT = (
     "; a value with `: ` in it (`text: He said: no`) must be written in quotes "
@@ -84,8 +87,8 @@ class Document:
     body: str
     body_line: int
     """The 1-based file line on which the body starts."""
-    value_places: dict[KeyPath, Place] = field(default_factory=dict)
-    key_places: dict[KeyPath, Place] = field(default_factory=dict)
+    value_places: dict[KeyPath, LineCol] = field(default_factory=dict)
+    key_places: dict[KeyPath, LineCol] = field(default_factory=dict)
 
     def place(self, *key_path: Hashable) -> Place:
         """Where the value at `key_path` was written; the nearest enclosing value otherwise."""
@@ -93,13 +96,14 @@ class Document:
         while path:
             found = self.value_places.get(path)
             if found is not None:
-                return found
+                return Place(self.path, *found)
             path = path[:-1]
         return Place(self.path, 1, 1)
 
     def key_place(self, key: str) -> Place:
         """Where a top-level key was written (for "unknown field" messages)."""
-        return self.key_places.get((key,)) or self.place(key)
+        found = self.key_places.get((key,))
+        return Place(self.path, *found) if found else self.place(key)
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -182,7 +186,7 @@ def parse_document(path: str, raw: bytes) -> tuple[Document | None, list[Diagnos
 
 def load_yaml(
     path: str, yaml_text: str, *, first_line: int
-) -> tuple[Any, dict[KeyPath, Place], dict[KeyPath, Place]] | Diagnostic:
+) -> tuple[Any, dict[KeyPath, LineCol], dict[KeyPath, LineCol]] | Diagnostic:
     """Safe-load one YAML document and map key paths to places in the file.
 
     `first_line` is the file line on which `yaml_text` starts, so marks become file lines.
@@ -207,7 +211,7 @@ def load_yaml(
                     "YAML aliases expand to a huge or endless document; refusing it"
                 )
             # An alias puts one node at several key paths; the walk placed it at its first only.
-            value_places, key_places = node_places(path, node, first_line, lines)
+            value_places, key_places = node_places(node, first_line, lines)
         if shape.bad_key is not None:
             return shape.bad_key
         data = _construct(loader, node, shared=shape.shared)
@@ -371,8 +375,8 @@ class _Shape:
     """
 
     def __init__(self, path: str, root: yaml.Node, first_line: int, lines: list[str]) -> None:
-        self.values: dict[KeyPath, Place] = {}
-        self.keys: dict[KeyPath, Place] = {}
+        self.values: dict[KeyPath, LineCol] = {}
+        self.keys: dict[KeyPath, LineCol] = {}
         self.shared = False
         self.bad_key: Diagnostic | None = None
         self._seen: set[int] = set()
@@ -395,15 +399,15 @@ class _Shape:
                         self._seen_before(key)
                         if placed:
                             child = (*key_path, key.value)  # type: ignore[misc]
-                            self.values[child] = _place(path, value, first_line, lines)
-                            self.keys[child] = _place(path, key, first_line, lines)
+                            self.values[child] = _place(value, first_line, lines)
+                            self.keys[child] = _place(key, first_line, lines)
                     self._push(stack, child, value)
             elif isinstance(node, yaml.SequenceNode):
                 for index, item in enumerate(node.value):
                     child = None
                     if placed:
                         child = (*key_path, index)  # type: ignore[misc]
-                        self.values[child] = _place(path, item, first_line, lines)
+                        self.values[child] = _place(item, first_line, lines)
                     self._push(stack, child, item)
         self.unique = len(self._seen)
 
@@ -471,16 +475,15 @@ def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
 
 
 def node_places(
-    path: str, root: yaml.Node, first_line: int, lines: list[str] | None = None
-) -> tuple[dict[KeyPath, Place], dict[KeyPath, Place]]:
+    root: yaml.Node, first_line: int, lines: list[str] | None = None
+) -> tuple[dict[KeyPath, LineCol], dict[KeyPath, LineCol]]:
     """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path.
 
     A block scalar (`a: |` then indented lines) is placed at its first content line and column,
     not at the `|`, so that a problem inside a multi-line Markdown answer gets its own line.
     """
-    values: dict[KeyPath, Place] = {}
-    keys: dict[KeyPath, Place] = {}
-
+    values: dict[KeyPath, LineCol] = {}
+    keys: dict[KeyPath, LineCol] = {}
     stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
     while stack:
         key_path, node = stack.pop()
@@ -490,32 +493,32 @@ def node_places(
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
                     child = (*key_path, key.value)
-                    values[child] = _place(path, value, first_line, lines)
-                    keys[child] = _place(path, key, first_line, lines)
+                    values[child] = _place(value, first_line, lines)
+                    keys[child] = _place(key, first_line, lines)
                     stack.append((child, value))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 child = (*key_path, index)
-                values[child] = _place(path, item, first_line, lines)
+                values[child] = _place(item, first_line, lines)
                 stack.append((child, item))
     return values, keys
 
 
-def _place(path: str, node: yaml.Node, first_line: int, lines: list[str] | None) -> Place:
+def _place(node: yaml.Node, first_line: int, lines: list[str] | None) -> LineCol:
     """Where a node was written; a block scalar at its first content line (see `node_places`)."""
     mark = node.start_mark
     if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        return _block_scalar_place(path, lines, mark.line + 1, first_line)
-    return Place(path, mark.line + first_line, mark.column + 1)
+        return _block_scalar_place(lines, mark.line + 1, first_line)
+    return mark.line + first_line, mark.column + 1
 
 
-def _block_scalar_place(path: str, lines: list[str], start: int, first_line: int) -> Place:
+def _block_scalar_place(lines: list[str], start: int, first_line: int) -> LineCol:
     """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
     lines in the value, so line N of the value is file line `start` + N) and its indentation."""
     for text in lines[start:]:
         if text.strip():
-            return Place(path, start + first_line, len(text) - len(text.lstrip(" ")) + 1)
-    return Place(path, start + first_line, 1)
+            return start + first_line, len(text) - len(text.lstrip(" ")) + 1
+    return start + first_line, 1
 
 
 def describe(value: object) -> str:
