@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_core import inline as markdown_it_inline
 
 from sitegen.diagnostics import Diagnostic, Severity
 from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
@@ -575,6 +576,62 @@ def test_plain_inline_text_renders_as_markdown_it_renders_it(text: str, allow_ht
 )
 def test_inline_markdown_is_parsed(text: str) -> None:
     assert_inline_as_parsed(text, allow_html=True)
+
+
+BODYISH = st.lists(
+    st.sampled_from(
+        [
+            *(
+                "| a | b |\n| --- | --- |\n| c | 7 % |\n",
+                "- item: x\n",
+                "## Head\n",
+                "\n",
+                " ",
+                "a",
+            ),
+            *(
+                "1. n\n",
+                "> q\n",
+                "*",
+                "_",
+                "[l](@putin)",
+                "`c`",
+                "&amp;",
+                "~~",
+                "\\",
+                "[^1]",
+                "::: quote ",
+            ),
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+def assert_body_as_parsed(text: str) -> None:
+    shortcut = MarkdownRenderer(allow_html=False)
+    parsed = MarkdownRenderer(allow_html=False)
+    parsed._md.core.ruler.at("inline", markdown_it_inline)
+    args = {"path": PATH, "first_line": FIRST_LINE, "resolver": FakeResolver()}
+    assert shortcut.render_body(text, **args) == parsed.render_body(text, **args)
+    assert shortcut.render_block(text, **args) == parsed.render_block(text, **args)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BODYISH)
+def test_plain_inline_tokens_of_a_body_are_as_markdown_it_parses_them(text: str) -> None:
+    assert_body_as_parsed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("| *e* | b |\n| --- | --- |\n| c | d |\n", "## ~~Head~~\n", "- `code`\n", "- _x_\n"),
+        *("## a &amp; b\n", "- a\\*\n", "- [l](@putin)\n", "| <https://e.org> |\n| --- |\n"),
+    ],
+)
+def test_inline_markdown_in_a_body_is_parsed(text: str) -> None:
+    assert_body_as_parsed(text)
 
 
 URLISH = st.lists(
