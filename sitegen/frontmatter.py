@@ -514,8 +514,12 @@ def _place(node: yaml.Node, first_line: int, lines: list[str] | None) -> LineCol
 
 def _block_scalar_place(lines: list[str], start: int, first_line: int) -> LineCol:
     """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
-    lines in the value, so line N of the value is file line `start` + N) and its indentation."""
-    for text in lines[start:]:
+    lines in the value, so line N of the value is file line `start` + N) and its indentation.
+
+    The lines are read in place, not sliced: a slice per block scalar copied the rest of the
+    file each time, quadratic in a front matter of many block scalars."""
+    for index in range(start, len(lines)):
+        text = lines[index]
         if text.strip():
             return start + first_line, len(text) - len(text.lstrip(" ")) + 1
     return start + first_line, 1
