@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import yaml
@@ -67,6 +68,9 @@ PLACE_DEPTH = 3
 """Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
 
 KeyPath = tuple[Hashable, ...]
+LineCol = tuple[int, int]
+"""A 1-based (line, column) in the file: a front matter holds many values, and a plain tuple
+costs a tenth of a `Place` to make; `Document` makes the `Place` when a check asks for one."""
 
 COLON_HINT = (
     "; a value with `: ` in it (`text: He said: no`) must be written in quotes "
@@ -83,8 +87,8 @@ class Document:
     body: str
     body_line: int
     """The 1-based file line on which the body starts."""
-    value_places: dict[KeyPath, Place] = field(default_factory=dict)
-    key_places: dict[KeyPath, Place] = field(default_factory=dict)
+    value_places: dict[KeyPath, LineCol] = field(default_factory=dict)
+    key_places: dict[KeyPath, LineCol] = field(default_factory=dict)
 
     def place(self, *key_path: Hashable) -> Place:
         """Where the value at `key_path` was written; the nearest enclosing value otherwise."""
@@ -92,13 +96,14 @@ class Document:
         while path:
             found = self.value_places.get(path)
             if found is not None:
-                return found
+                return Place(self.path, *found)
             path = path[:-1]
         return Place(self.path, 1, 1)
 
     def key_place(self, key: str) -> Place:
         """Where a top-level key was written (for "unknown field" messages)."""
-        return self.key_places.get((key,)) or self.place(key)
+        found = self.key_places.get((key,))
+        return Place(self.path, *found) if found else self.place(key)
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
@@ -181,14 +186,14 @@ def parse_document(path: str, raw: bytes) -> tuple[Document | None, list[Diagnos
 
 def load_yaml(
     path: str, yaml_text: str, *, first_line: int
-) -> tuple[Any, dict[KeyPath, Place], dict[KeyPath, Place]] | Diagnostic:
+) -> tuple[Any, dict[KeyPath, LineCol], dict[KeyPath, LineCol]] | Diagnostic:
     """Safe-load one YAML document and map key paths to places in the file.
 
     `first_line` is the file line on which `yaml_text` starts, so marks become file lines.
     """
     loader = SafeLoader(yaml_text)
     try:
-        too_deep = _too_deep(yaml_text)
+        too_deep = _too_deep(yaml_text) if _needs_event_pass(yaml_text) else None
         if too_deep is not None:
             return Place(path, too_deep.line + first_line, too_deep.column + 1).error(
                 f"YAML is nested more than {MAX_DEPTH} levels deep; refusing it"
@@ -196,20 +201,24 @@ def load_yaml(
         node = loader.get_single_node()
         if node is None:
             return None, {}, {}
-        limit = MAX_EXPANDED_NODES + len(_unique_nodes(node))
-        if expanded_size(node, limit) > limit:
-            return Place(path, first_line, 1).error(
-                "YAML aliases expand to a huge or endless document; refusing it"
-            )
-        value_places, key_places = node_places(path, node, first_line, yaml_text.split("\n"))
-        _check_keys(path, node, first_line)
-        data = loader.construct_document(node)
+        lines = yaml_text.split("\n")
+        shape = _Shape(path, node, first_line, lines)
+        value_places, key_places = shape.values, shape.keys
+        if shape.shared:
+            limit = MAX_EXPANDED_NODES + shape.unique
+            if expanded_size(node, limit) > limit:
+                return Place(path, first_line, 1).error(
+                    "YAML aliases expand to a huge or endless document; refusing it"
+                )
+            # An alias puts one node at several key paths; the walk placed it at its first only.
+            value_places, key_places = node_places(node, first_line, lines)
+        if shape.bad_key is not None:
+            return shape.bad_key
+        data = _construct(loader, node, shared=shape.shared)
     except yaml.MarkedYAMLError as err:
         return _yaml_error(path, err, first_line)
     except yaml.YAMLError as err:
         return Place(path, first_line, 1).error(f"invalid YAML: {err}")
-    except _BadKey as err:
-        return err.diagnostic
     except RecursionError:
         return Place(path, first_line, 1).error("YAML is nested too deeply")
     except (ValueError, OverflowError) as err:
@@ -218,6 +227,52 @@ def load_yaml(
     finally:
         loader.dispose()
     return data, value_places, key_places
+
+
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+_SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+_MAPPING_TAG = "tag:yaml.org,2002:map"
+
+
+class _NotPlain(Exception):
+    """A node the direct construction leaves to PyYAML (a merge key, `!!set`, `!!binary`...)."""
+
+
+def _construct(loader: SafeLoader, root: yaml.Node, *, shared: bool) -> Any:
+    """The Python value of a composed document, as `construct_document` gives it.
+
+    PyYAML's constructor defers every collection through generators so that an alias may point
+    into a collection still being built; without aliases that bookkeeping is pure cost (0.09 s
+    of the 1k corpus's 0.55 s parse stage). Plain documents (scalars, lists and mappings of the
+    core tags) are built directly with the loader's own scalar constructors; anything else, and
+    any error, is left to `construct_document`, so its value and message stay PyYAML's.
+    """
+    if not shared:
+        try:
+            return _construct_plain(loader, root)
+        except Exception:  # PyYAML raises it again below, in its own order
+            pass
+    return loader.construct_document(root)
+
+
+def _construct_plain(loader: SafeLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag not in _PLAIN_SCALAR_TAGS:
+            raise _NotPlain
+        return loader.yaml_constructors[node.tag](loader, node)
+    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQUENCE_TAG:
+        return [_construct_plain(loader, item) for item in node.value]
+    if not isinstance(node, yaml.MappingNode) or node.tag != _MAPPING_TAG:
+        raise _NotPlain
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _NotPlain
+        key = _construct_plain(loader, key_node)
+        mapping[key] = _construct_plain(loader, value_node)
+    return mapping
 
 
 def _too_deep(yaml_text: str) -> yaml.Mark | None:
@@ -238,25 +293,6 @@ def _too_deep(yaml_text: str) -> yaml.Mark | None:
     return None
 
 
-class _BadKey(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        self.diagnostic = diagnostic
-
-
-def _check_keys(path: str, root: yaml.Node, first_line: int) -> None:
-    """Mapping keys must be plain scalars: `[a, b]: x` would not even be hashable."""
-    for node in _unique_nodes(root):
-        if isinstance(node, yaml.MappingNode):
-            for key, _value in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    mark = key.start_mark
-                    raise _BadKey(
-                        Place(path, mark.line + first_line, mark.column + 1).error(
-                            "a YAML key must be a plain name, not a list or mapping"
-                        )
-                    )
-
-
 def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagnostic:
     """The error at the line to fix: an unclosed `[`, `{` or quote is reported where it opens
     (YAML itself notices only lines later, often at the closing `---`)."""
@@ -271,19 +307,135 @@ def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagno
     return Place(path, line, col).error(f"invalid YAML: {problem}{context}{hint}")
 
 
-def _unique_nodes(root: yaml.Node) -> list[yaml.Node]:
-    """Every node once, even when aliases make the tree a graph; iterative, so deep is fine."""
-    seen: set[int] = set()
-    order: list[yaml.Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        order.append(node)
-        stack.extend(_children(node))
-    return order
+_DEPTH_INDICATORS = re.compile(r"[\[{:?]|-(?!\S)")
+"""Every YAML collection opens at a character of its own that this matches: `[` or `{` (flow),
+`- ` (block sequence), `:` or `?` (a mapping's first entry; in flow context with no space
+after). Nested collections open at different characters, so a text with at most MAX_DEPTH of
+them cannot nest deeper."""
+
+_NODE_STARTS = "-:?[{,\n"
+"""What can stand before a node (spaces and tabs aside): a line start, `- `, `: `, `? ` and the
+flow indicators. An alias `*name` can only start a node; an anchor `&name` may also follow a
+tag, so any space before it counts too."""
+
+_RARE_STARTS = "\r\x85\u2028\u2029\ufeff"
+"""Other line breaks libyaml knows, and the byte-order mark it skips at a line start: a text
+with one of them is left to the full check rather than reasoned about."""
+
+
+def _may_fail_composing(yaml_text: str) -> bool:
+    """Whether composing could fail before parsing would: at an alias (undefined), an anchor
+    (duplicate) or a second document (`---` or `...` at a line start). Conservative:
+    `*emphasis*` inside a sentence is no alias, `- *emphasis*` may be one."""
+    text = "\n" + yaml_text
+    if "\n---" in text or "\n..." in text or any(map(text.__contains__, _RARE_STARTS)):
+        return True
+    at = text.find("&")
+    while at != -1:
+        if text[at - 1] in _NODE_STARTS + " \t":
+            return True
+        at = text.find("&", at + 1)
+    at = text.find("*")
+    while at != -1:
+        before = at - 1
+        while text[before] in " \t":  # stops at the leading "\n" at the latest
+            before -= 1
+        if text[before] in _NODE_STARTS:
+            return True
+        at = text.find("*", at + 1)
+    return False
+
+
+def _needs_event_pass(yaml_text: str) -> bool:
+    """Whether `_too_deep` must run before composing; False only when it is certain to find
+    nothing and to change nothing, which true front matter almost always is.
+
+    It finds nesting past MAX_DEPTH, which cannot happen with at most MAX_DEPTH indicators
+    (counted cheaply first: every indicator is one of `[{:?-`). And it parses the whole text
+    first, so a syntax error is reported even where composing would stop earlier.
+    """
+    if _may_fail_composing(yaml_text):
+        return True
+    if sum(map(yaml_text.count, "[{:?-")) <= MAX_DEPTH:
+        return False
+    beyond_the_limit = islice(_DEPTH_INDICATORS.finditer(yaml_text), MAX_DEPTH, None)
+    return next(beyond_the_limit, None) is not None
+
+
+class _Shape:
+    """What the checks after composing need, from one walk over the node graph instead of one
+    walk per check (five walks were over a third of a cold build's parse stage):
+
+    - `values` and `keys`: the places `node_places` gives, exact when no node is `shared`;
+    - `shared`: some node is reached twice, through an alias; only then can aliases expand the
+      document, so only then does `expanded_size` need to run;
+    - `unique`: how many distinct nodes were written;
+    - `bad_key`: the first mapping key that is not a plain scalar (`[a, b]: x` would not even
+      be hashable), in the order the nodes are walked.
+    """
+
+    def __init__(self, path: str, root: yaml.Node, first_line: int, lines: list[str]) -> None:
+        self.values: dict[KeyPath, LineCol] = {}
+        self.keys: dict[KeyPath, LineCol] = {}
+        self.shared = False
+        self.bad_key: Diagnostic | None = None
+        self._seen: set[int] = set()
+        # Collections are pushed in order and popped last first, like `node_places` does, so
+        # places and the first bad key are found in the same order as one walk per check did.
+        # Scalars have no children: they are only counted, without a trip through the stack.
+        stack: list[tuple[KeyPath | None, yaml.Node]] = [((), root)]
+        while stack:
+            key_path, node = stack.pop()
+            if self._seen_before(node):
+                continue
+            placed = key_path is not None and len(key_path) < PLACE_DEPTH
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    child = None
+                    if not isinstance(key, yaml.ScalarNode):
+                        self._bad_key(path, key, first_line)
+                        stack.append((None, key))
+                    else:
+                        self._seen_before(key)
+                        if placed:
+                            child = (*key_path, key.value)  # type: ignore[misc]
+                            self.values[child] = _place(value, first_line, lines)
+                            self.keys[child] = _place(key, first_line, lines)
+                    self._push(stack, child, value)
+            elif isinstance(node, yaml.SequenceNode):
+                for index, item in enumerate(node.value):
+                    child = None
+                    if placed:
+                        child = (*key_path, index)  # type: ignore[misc]
+                        self.values[child] = _place(item, first_line, lines)
+                    self._push(stack, child, item)
+        self.unique = len(self._seen)
+
+    def _seen_before(self, node: yaml.Node) -> bool:
+        """Count `node` as walked; True (and `shared`) when it was walked already."""
+        if id(node) in self._seen:
+            self.shared = True
+            return True
+        self._seen.add(id(node))
+        return False
+
+    def _push(
+        self,
+        stack: list[tuple[KeyPath | None, yaml.Node]],
+        key_path: KeyPath | None,
+        node: yaml.Node,
+    ) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            self._seen_before(node)
+        else:
+            stack.append((key_path, node))
+
+    def _bad_key(self, path: str, key: yaml.Node, first_line: int) -> None:
+        if self.bad_key is None:
+            mark = key.start_mark
+            self.bad_key = Place(path, mark.line + first_line, mark.column + 1).error(
+                "a YAML key must be a plain name, not a list or mapping"
+            )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -323,22 +475,15 @@ def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
 
 
 def node_places(
-    path: str, root: yaml.Node, first_line: int, lines: list[str] | None = None
-) -> tuple[dict[KeyPath, Place], dict[KeyPath, Place]]:
+    root: yaml.Node, first_line: int, lines: list[str] | None = None
+) -> tuple[dict[KeyPath, LineCol], dict[KeyPath, LineCol]]:
     """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path.
 
     A block scalar (`a: |` then indented lines) is placed at its first content line and column,
     not at the `|`, so that a problem inside a multi-line Markdown answer gets its own line.
     """
-    values: dict[KeyPath, Place] = {}
-    keys: dict[KeyPath, Place] = {}
-
-    def place(node: yaml.Node) -> Place:
-        mark = node.start_mark
-        if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-            return _block_scalar_place(path, lines, mark.line + 1, first_line)
-        return Place(path, mark.line + first_line, mark.column + 1)
-
+    values: dict[KeyPath, LineCol] = {}
+    keys: dict[KeyPath, LineCol] = {}
     stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
     while stack:
         key_path, node = stack.pop()
@@ -348,24 +493,36 @@ def node_places(
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
                     child = (*key_path, key.value)
-                    values[child] = place(value)
-                    keys[child] = place(key)
+                    values[child] = _place(value, first_line, lines)
+                    keys[child] = _place(key, first_line, lines)
                     stack.append((child, value))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 child = (*key_path, index)
-                values[child] = place(item)
+                values[child] = _place(item, first_line, lines)
                 stack.append((child, item))
     return values, keys
 
 
-def _block_scalar_place(path: str, lines: list[str], start: int, first_line: int) -> Place:
+def _place(node: yaml.Node, first_line: int, lines: list[str] | None) -> LineCol:
+    """Where a node was written; a block scalar at its first content line (see `node_places`)."""
+    mark = node.start_mark
+    if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+        return _block_scalar_place(lines, mark.line + 1, first_line)
+    return mark.line + first_line, mark.column + 1
+
+
+def _block_scalar_place(lines: list[str], start: int, first_line: int) -> LineCol:
     """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
-    lines in the value, so line N of the value is file line `start` + N) and its indentation."""
-    for text in lines[start:]:
+    lines in the value, so line N of the value is file line `start` + N) and its indentation.
+
+    The lines are read in place, not sliced: a slice per block scalar copied the rest of the
+    file each time, quadratic in a front matter of many block scalars."""
+    for index in range(start, len(lines)):
+        text = lines[index]
         if text.strip():
-            return Place(path, start + first_line, len(text) - len(text.lstrip(" ")) + 1)
-    return Place(path, start + first_line, 1)
+            return start + first_line, len(text) - len(text.lstrip(" ")) + 1
+    return start + first_line, 1
 
 
 def describe(value: object) -> str:

@@ -105,6 +105,20 @@ def test_pathological_markdown_nesting(make_site: SiteFactory) -> None:
     assert code == 0 or "nested too deeply" in stderr
 
 
+def test_many_block_scalars_are_placed_in_linear_time() -> None:
+    """Each `- |` item is placed at its first content line; finding it once copied the rest of
+    the file, so 200,000 such key points took minutes (quadratic). Bounded as CPU time."""
+    from tests.security.fuzz import time_bound
+
+    points = "".join(f"  - |\n    point {index}\n" for index in range(200_000))
+    with time_bound(60):
+        document, problems = parse_document(
+            "content/a.md", f"---\nkey_points:\n{points}---\n".encode()
+        )
+    assert problems == [] and document is not None
+    assert document.place("key_points", 199_999).line == 2 + 2 * 200_000
+
+
 def test_a_huge_headline_draws_its_share_card_quickly() -> None:
     """Found by the final fuzz run: the share card wrapped the whole text and cut a long word
     one character at a time (cubic), so a 60,000-letter title kept a build busy for minutes.

@@ -8,9 +8,11 @@ from html.parser import HTMLParser
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
+from markdown_it.rules_core import inline as markdown_it_inline
 
 from sitegen.diagnostics import Diagnostic, Severity
-from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody
+from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
 from sitegen.model import Heading
 from sitegen.urls import BaseUrl
 
@@ -539,6 +541,115 @@ def test_render_block_does_not_lift(renderer: MarkdownRenderer) -> None:
     )
     assert [li.text for li in parse_html(html).find_all("li")] == ["kept"]
     assert diagnostics == ()
+
+
+PLAIN_ISH_PART = st.text(
+    st.sampled_from([*"#>-:!|^@;()]{}=+%$ \t.aQ1\u00e9\u2014\u2028\u00a0\ufeff\"'"]), max_size=30
+)
+PLAIN_ISH = st.tuples(  # and now and then twice a character that does start Markdown: `a*b*`
+    PLAIN_ISH_PART, st.sampled_from(["", *"[*_`~<&\\\n\r\x00"]), PLAIN_ISH_PART
+).map(lambda parts: parts[1].join((parts[0], parts[2], "")))
+
+
+def assert_inline_as_parsed(text: str, *, allow_html: bool) -> None:
+    shortcut = MarkdownRenderer(allow_html=allow_html)
+    parsed = MarkdownRenderer(allow_html=allow_html)
+    parsed._plain_inline_is_text = False
+    assert shortcut._plain_inline_is_text
+    args = {"path": PATH, "line": 4, "col": 9, "resolver": FakeResolver()}
+    assert shortcut.render_inline(text, **args) == parsed.render_inline(text, **args)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PLAIN_ISH, st.booleans())
+def test_plain_inline_text_renders_as_markdown_it_renders_it(text: str, allow_html: bool) -> None:
+    """The shortcut for inline text without Markdown gives what markdown-it's parse gives."""
+    assert_inline_as_parsed(text, allow_html=allow_html)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("~~s~~", "[l](@putin)", "<https://e.org>", "<b>x</b>", "&amp;", "a\\*", "`c`"),
+        *("*e*", "_e_", "x\ny", "a\r\nb", "a\x00"),
+    ],
+)
+def test_inline_markdown_is_parsed(text: str) -> None:
+    assert_inline_as_parsed(text, allow_html=True)
+
+
+BODYISH = st.lists(
+    st.sampled_from(
+        [
+            *(
+                "| a | b |\n| --- | --- |\n| c | 7 % |\n",
+                "- item: x\n",
+                "## Head\n",
+                "\n",
+                " ",
+                "a",
+            ),
+            *(
+                "1. n\n",
+                "> q\n",
+                "*",
+                "_",
+                "[l](@putin)",
+                "`c`",
+                "&amp;",
+                "~~",
+                "\\",
+                "[^1]",
+                "::: quote ",
+            ),
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+def assert_body_as_parsed(text: str) -> None:
+    shortcut = MarkdownRenderer(allow_html=False)
+    parsed = MarkdownRenderer(allow_html=False)
+    parsed._md.core.ruler.at("inline", markdown_it_inline)
+    args = {"path": PATH, "first_line": FIRST_LINE, "resolver": FakeResolver()}
+    assert shortcut.render_body(text, **args) == parsed.render_body(text, **args)
+    assert shortcut.render_block(text, **args) == parsed.render_block(text, **args)
+
+
+@settings(max_examples=300, deadline=None)
+@given(BODYISH)
+def test_plain_inline_tokens_of_a_body_are_as_markdown_it_parses_them(text: str) -> None:
+    assert_body_as_parsed(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("| *e* | b |\n| --- | --- |\n| c | d |\n", "## ~~Head~~\n", "- `code`\n", "- _x_\n"),
+        *("## a &amp; b\n", "- a\\*\n", "- [l](@putin)\n", "| <https://e.org> |\n| --- |\n"),
+    ],
+)
+def test_inline_markdown_in_a_body_is_parsed(text: str) -> None:
+    assert_body_as_parsed(text)
+
+
+URLISH = st.lists(
+    st.sampled_from(
+        [
+            *("https://", "http://", "HTTP://", "@", "/", "//", ".", "..", "#", "-", "_", "~", "%"),
+            *("?", ":", " ", "\u00e9", "xn--", "a", "Z", "0", "example.org", "x.md", "a." * 130),
+            *("c" * 62, "d" * 63),
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(URLISH)
+def test_link_normalisation_is_markdown_its(url: str) -> None:
+    assert _normalize_link(url) == normalizeLink(url)
 
 
 # --- Determinism and robustness -------------------------------------------------------------------
