@@ -8,9 +8,10 @@ from escaped content, so templates never need `|safe`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
@@ -40,9 +41,9 @@ class SiteConfig:
     per_page: int = 20
     allow_html: bool = False
     search: bool = True
+    """A search page at /search/ with a Pagefind index (docs/deploy.md, issue 8)."""
     share_images: bool = True
     """A 1200x630 card per explainer without an image, for social previews (`share.py`)."""
-    """A search page at /search/ with a Pagefind index (docs/deploy.md, issue 8)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +70,20 @@ class Timestamp:
     @property
     def human(self) -> str:
         """`19 March 2025`, or `19 March 2025, 09:00 +13:00` when a time was given."""
-        day = f"{self.value.day} {self.value:%B %Y}"
-        if not self.has_time:
-            return day
-        offset = self.value.strftime("%z")
-        zone = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
-        return f"{day}, {self.value:%H:%M} {zone}"
+        return _human_date(self.value, self.value.utcoffset(), self.has_time)
+
+
+@functools.lru_cache(maxsize=4096)
+def _human_date(value: datetime, offset: timedelta | None, has_time: bool) -> str:
+    """Kept per date: an explainer's date is shown on its page and on every list that holds it.
+    `offset` is part of the key because aware datetimes at one instant are equal, whatever
+    their offsets, while the text shows the local time."""
+    day = f"{value.day} {value:%B %Y}"
+    if not has_time:
+        return day
+    offset = value.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
+    return f"{day}, {value:%H:%M} {zone}"
 
 
 @dataclass(frozen=True, slots=True)
