@@ -138,7 +138,13 @@ def _fork_child(
     """Fork a child that computes its share and writes the results to an unnamed temporary
     file, then exits. Through a file rather than a pipe, the child need not wait, holding all
     its memory, until the parent is ready to read: it is gone before the parent takes in its
-    results, so the two never hold their peaks at once."""
+    results, so the two never hold their peaks at once.
+
+    Each result is a pickle of its own, written as soon as it is computed. One pickle of them
+    all would keep every object it holds (and, for a dataclass, the list of its field values
+    made to pickle it) in the pickler's memo until the last was written, and the same again in
+    the unpickler's memo while the parent reads: about as much memory again as the results,
+    left behind as scattered holes once the memo is freed."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or _stop)
     pid = os.fork()
     if pid:
@@ -146,13 +152,11 @@ def _fork_child(
     status = 0  # in the child from here on: never return into the parent's code
     try:
         try:
-            outcome: tuple[str, Any] = (
-                "ok",
-                {index: task(index) for index in range(share, count, workers)},
-            )
+            for index in range(share, count, workers):
+                _write(spool, ("ok", index, task(index)))
+            _write(spool, ("done", 0, None))
         except BaseException as err:
-            outcome = ("error", _portable(err))
-        pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            _write(spool, ("error", 0, _portable(err)))
         spool.flush()
     except BaseException:
         status = 1
@@ -160,18 +164,33 @@ def _fork_child(
         os._exit(status)
 
 
+def _write(spool: BinaryIO, record: tuple[str, int, Any]) -> None:
+    pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
     """A child's results, once it has written them all and exited."""
     _pid, status = os.waitpid(pid, 0)
+    results: dict[int, Any] = {}
+    error: BaseException | None = RuntimeError(f"a build worker (process {pid}) died")
     with spool:
         spool.seek(0)
-        try:
-            kind, value = pickle.load(spool) if status == 0 else ("error", None)
-        except Exception:  # nothing, or half a result
-            kind, value = "error", None
-    if kind == "error":
-        raise value or RuntimeError(f"a build worker (process {pid}) died")
-    return dict(value)
+        while status == 0:
+            try:
+                kind, index, value = pickle.load(spool)
+            except Exception:  # nothing, or half a result
+                break
+            if kind == "ok":
+                results[index] = value
+                continue
+            if kind == "done":
+                error = None
+            elif value is not None:
+                error = value
+            break
+    if error is not None:
+        raise error
+    return results
 
 
 def _stop(pid: int, spool: BinaryIO) -> None:
