@@ -501,12 +501,11 @@ class _Builder:
             )
             return None
         merged = merge_actor(base, spec, actor_link(self.base, spec.id))
-        return replace(
-            merged,
-            image=self.image(spec.image, spec.place.path, spec.place)
-            if spec.image
-            else merged.image,
-        )
+        if spec.image:
+            merged = replace(merged, image=self.image(spec.image, spec.place.path, spec.place))
+        # An explainer that names an actor without changing anything shares the site-wide
+        # object: on a big site most of them do, and a copy per explainer adds up.
+        return base if merged == base else merged
 
     def speaker(self, by: str, place: Place, actors: dict[str, Actor]) -> Actor | None:
         """The actor a quote's `by` names: an id, or a name or alias; None for a plain name."""

@@ -39,7 +39,7 @@ from sitegen.config import parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import HAS_LIBYAML, parse_document
 from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
-from sitegen.model import Site, SiteConfig
+from sitegen.model import Actor, Explainer, Quote, Site, SiteConfig
 from sitegen.parallel import in_child, map_chunks, worker_count
 from sitegen.parse import (
     ActorSource,
@@ -55,6 +55,10 @@ from sitegen.write import Staging, WriteError, check_output_folder
 if TYPE_CHECKING:  # the Markdown and template engines are imported only when a build needs them
     from sitegen.assemble import Sources
     from sitegen.render import Output, Progress
+
+MODEL_PARTS = (Explainer, Quote, Actor)
+"""The site model's objects sent from the child that checked the site as pickles of their own
+(sitegen/parallel.py `in_child`): one pickle of the whole model would hold all of it twice."""
 
 CACHE_DIR = ".sitegen-cache"
 """Kept between builds in the site folder (share images); safe to delete at any time."""
@@ -163,7 +167,7 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         return checked
 
     big = worker_count(len(files.content)) > 1
-    checked = in_child(checked_and_cached) if big else checked_and_cached()
+    checked = in_child(checked_and_cached, MODEL_PARTS) if big else checked_and_cached()
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache, on_progress)

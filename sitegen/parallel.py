@@ -13,6 +13,7 @@ work is too small to pay for starting a pool, everything runs in the calling pro
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import signal
@@ -98,18 +99,19 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     return [results[index] for index in range(count)]
 
 
-def in_child(task: Callable[[], R]) -> R:
+def in_child(task: Callable[[], R], parts: tuple[type, ...] = ()) -> R:
     """`task()` run in a forked child, its result sent back.
 
     For a stage that builds up much more memory than it returns (parsing and assembling a big
     site leave fragments of freed objects behind that a process never gives back): the child
     exits with all of it, and this process receives just the result, packed tight, before it
-    forks the next stage's workers.
+    forks the next stage's workers. Objects of the types in `parts` travel as pickles of their
+    own, so that no pickle memo ever holds the whole result (see `_PartWriter`).
     """
     sys.stdout.flush()
     sys.stderr.flush()
     _trim_memory()
-    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0)
+    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0, parts)
     try:
         result: R = _collect(pid, spool)[0]
     except BaseException:
@@ -133,7 +135,7 @@ def _trim_memory() -> None:
 
 
 def _fork_child(
-    task: Callable[[int], R], count: int, workers: int, share: int
+    task: Callable[[int], R], count: int, workers: int, share: int, parts: tuple[type, ...] = ()
 ) -> tuple[int, BinaryIO]:
     """Fork a child that computes its share and writes the results to an unnamed temporary
     file, then exits. Through a file rather than a pipe, the child need not wait, holding all
@@ -151,12 +153,13 @@ def _fork_child(
         return pid, spool
     status = 0  # in the child from here on: never return into the parent's code
     try:
+        writer = _PartWriter(spool, parts)
         try:
             for index in range(share, count, workers):
-                _write(spool, ("ok", index, task(index)))
-            _write(spool, ("done", 0, None))
+                writer.record(("ok", index, task(index)))
+            writer.record(("done", 0, None))
         except BaseException as err:
-            _write(spool, ("error", 0, _portable(err)))
+            writer.record(("error", 0, _portable(err)))
         spool.flush()
     except BaseException:
         status = 1
@@ -164,22 +167,83 @@ def _fork_child(
         os._exit(status)
 
 
-def _write(spool: BinaryIO, record: tuple[str, int, Any]) -> None:
-    pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+_PART = b"p"
+_RECORD = b"r"
+
+
+class _PartWriter:
+    """Writes records to a spool, each object of the `parts` types as a pickle of its own.
+
+    An object in a pickle's memo stays alive until the whole pickle is written or read, and so
+    does each dataclass's list of field values made to pickle it: for a whole site's model in
+    one pickle, about as much memory again, left behind as scattered holes once the memo is
+    freed. A part is written once, before the first pickle that refers to it (which then holds
+    only its number), so the reader can build each part as soon as it is read, with a memo of
+    one part's size, and objects shared between parts stay shared.
+    """
+
+    def __init__(self, spool: BinaryIO, parts: tuple[type, ...]) -> None:
+        self.spool = spool
+        self.parts = parts
+        self.numbers: dict[int, int] = {}
+
+    def record(self, value: object) -> None:
+        self._write(_RECORD, value)
+
+    def number(self, obj: object) -> int:
+        """The part number of `obj`, writing it (and, first, the parts it holds) if new."""
+        found = self.numbers.get(id(obj))
+        if found is None:
+            self._write(_PART, obj)
+            found = self.numbers[id(obj)] = len(self.numbers)
+        return found
+
+    def _write(self, tag: bytes, value: object) -> None:
+        buffer = io.BytesIO()
+        _PartPickler(buffer, self, value).dump(value)
+        self.spool.write(tag)
+        self.spool.write(buffer.getbuffer())
+
+
+class _PartPickler(pickle.Pickler):
+    def __init__(self, file: BinaryIO, writer: _PartWriter, root: object) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer = writer
+        self.root = root
+
+    def persistent_id(self, obj: object) -> int | None:
+        if obj is self.root or type(obj) not in self.writer.parts:
+            return None
+        return self.writer.number(obj)
+
+
+class _PartUnpickler(pickle.Unpickler):
+    def __init__(self, file: BinaryIO, parts: list[object]) -> None:
+        super().__init__(file)
+        self.parts = parts
+
+    def persistent_load(self, pid: int) -> object:
+        return self.parts[pid]
 
 
 def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
     """A child's results, once it has written them all and exited."""
     _pid, status = os.waitpid(pid, 0)
     results: dict[int, Any] = {}
+    parts: list[object] = []
     error: BaseException | None = RuntimeError(f"a build worker (process {pid}) died")
     with spool:
         spool.seek(0)
         while status == 0:
+            tag = spool.read(1)
             try:
-                kind, index, value = pickle.load(spool)
+                value = _PartUnpickler(spool, parts).load()
             except Exception:  # nothing, or half a result
                 break
+            if tag == _PART:
+                parts.append(value)
+                continue
+            kind, index, value = value
             if kind == "ok":
                 results[index] = value
                 continue
