@@ -56,10 +56,6 @@ if TYPE_CHECKING:  # the Markdown and template engines are imported only when a 
     from sitegen.assemble import Sources
     from sitegen.render import Output, Progress
 
-MODEL_PARTS = (Explainer, Quote, Actor)
-"""The site model's objects sent from the child that checked the site as pickles of their own
-(sitegen/parallel.py `in_child`): one pickle of the whole model would hold all of it twice."""
-
 CACHE_DIR = ".sitegen-cache"
 """Kept between builds in the site folder (share images); safe to delete at any time."""
 
@@ -167,7 +163,7 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         return checked
 
     big = worker_count(len(files.content)) > 1
-    checked = in_child(checked_and_cached, MODEL_PARTS) if big else checked_and_cached()
+    checked = in_child(checked_and_cached, model_parts()) if big else checked_and_cached()
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache, on_progress)
@@ -175,6 +171,15 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         listing = folder_listing(options.out_dir)
         cache.save_stamp(Stamp(inputs, listing, tuple(result.report), result.files_written))
     return result
+
+
+def model_parts() -> tuple[type, ...]:
+    """The site model's objects that the child which checked the site sends back as pickles of
+    their own (sitegen/parallel.py `in_child`): one pickle of the whole model would hold all
+    of it twice on each side."""
+    from sitegen.assemble import PackedExplainer
+
+    return (PackedExplainer, Explainer, Quote, Actor)
 
 
 def _write(
