@@ -80,10 +80,17 @@ class SiteResolver:
         self._actor_names = actor_names
         self._name_index = name_index
         self._content_links = content_links
+        self._links: dict[str, ActorLink] = {}
+        """One answer per actor, shared by every mention (the cache keeps each answer given)."""
 
     def actor(self, actor_id: str) -> ActorLink | None:
-        name = self._actor_names.get(actor_id)
-        return ActorLink(name, actor_link(self.base_url, actor_id)) if name is not None else None
+        found = self._links.get(actor_id)
+        if found is None:
+            name = self._actor_names.get(actor_id)
+            if name is None:
+                return None
+            found = self._links[actor_id] = ActorLink(name, actor_link(self.base_url, actor_id))
+        return found
 
     def actor_id_for_name(self, name: str) -> str | None:
         return self._name_index.get(name.casefold())

@@ -302,9 +302,19 @@ class BuildCache:
 
     # merging what workers did
 
-    def take_fresh(self) -> Fresh:
-        """What this process added or used since the last call (sent back from a worker)."""
+    def take_fresh(self, *, forget: bool = False) -> Fresh:
+        """What this process added or used since the last call (sent back from a worker).
+
+        With `forget`, the entries added are dropped here too: a worker sends them to the
+        process that saves the cache and never looks them up again, so keeping them would
+        only make it hold its whole share of the site until it exits.
+        """
         fresh, self.fresh = self.fresh, Fresh()
+        if forget:
+            for key in fresh.parsed:
+                del self.parsed[key]
+            for key in fresh.markdown:
+                del self.markdown[key]
         return fresh
 
     def absorb(self, fresh: Fresh) -> None:
