@@ -273,7 +273,7 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
             staging = counts.staging if counts and os.getpid() != parent else None
             count, reused = (staging.count, staging.reused) if staging else (0, 0)
             value = task(part)
-            fresh = cache.take_fresh(forget=os.getpid() != parent) if cache else None
+            fresh = cache.take_fresh(pack=True, forget=os.getpid() != parent) if cache else None
             if staging:  # a worker runs several chunks: send what this one added
                 count, reused = staging.count - count, staging.reused - reused
             return value, fresh, count, reused
