@@ -56,6 +56,9 @@ if TYPE_CHECKING:  # the Markdown and template engines are imported only when a 
     from sitegen.assemble import Sources
     from sitegen.render import Output, Progress
 
+CACHE_RUN = 500
+"""Explainers assembled between two packings of their new cache entries (`_runner`)."""
+
 CACHE_DIR = ".sitegen-cache"
 """Kept between builds in the site folder (share images); safe to delete at any time."""
 
@@ -261,11 +264,17 @@ class _Counts:
         self.reused = 0
 
 
-def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = None) -> Any:
+def _runner(
+    workers: int, cache: BuildCache | None, counts: _Counts | None = None, *, run: int = 0
+) -> Any:
     """A `run_chunks` for the stages: chunks in `workers` processes, and what each worker added
-    to the cache (and how many files it wrote) merged back into this process."""
+    to the cache (and how many files it wrote) merged back into this process.
 
-    def run(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
+    In one process, `run` > 0 still cuts the work into runs of that many items, so that the
+    cache entries each run adds are packed as it ends rather than all held to the last.
+    """
+
+    def run_chunks(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
         kept = cache.take_fresh() if cache else None
         parent = os.getpid()
 
@@ -278,7 +287,10 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
                 count, reused = staging.count - count, staging.reused - reused
             return value, fresh, count, reused
 
-        results = map_chunks(chunk, items, workers)
+        if workers <= 1 and run > 0:
+            results = [chunk(items[start : start + run]) for start in range(0, len(items), run)]
+        else:
+            results = map_chunks(chunk, items, workers)
         if cache and kept:
             cache.absorb(kept)
         values = []
@@ -291,7 +303,7 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
             values.append(value)
         return values
 
-    return run
+    return run_chunks
 
 
 def _open_cache(options: BuildOptions, files: SiteFiles) -> BuildCache | None:
@@ -385,9 +397,8 @@ def check(
     # Workers pay only for real work: after a small edit, nearly every body is in the cache.
     bodies = ((s.path, s.body.place.line, s.body.text) for s in sources.explainers)
     workers = worker_count(cache.unrendered(bodies) if cache else len(sources.explainers))
-    site, problems = assemble(
-        config, sources, renderer, __version__, run_chunks=_runner(workers, cache)
-    )
+    runner = _runner(workers, cache, run=CACHE_RUN if cache else 0)
+    site, problems = assemble(config, sources, renderer, __version__, run_chunks=runner)
     report.extend(problems)
     if options.strict:
         report = report.strict()
