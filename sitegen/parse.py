@@ -7,6 +7,8 @@ job. Every problem is reported at the line of the value it is about.
 
 from __future__ import annotations
 
+import copyreg
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
@@ -65,6 +67,52 @@ class Text:
 
     text: str
     place: Place
+
+
+class PackedText(Text):
+    """A `Text` that keeps its text zlib-compressed: an explainer's body, which is most of its
+    source record, is read once or twice per build while every record is held from parsing
+    until the site is assembled (and copied into each worker that touches it).
+
+    Reading `text` gives the same string as ever; equality compares the compressed bytes, so
+    telling whether a record changed (the preview server does, for every file) decompresses
+    nothing.
+    """
+
+    __slots__ = ("_packed",)
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
+
+    @text.setter
+    def text(self, text: str) -> None:  # reached only through the dataclass __init__
+        packed = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+        object.__setattr__(self, "_packed", packed)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PackedText):
+            return NotImplemented
+        return self._packed == other._packed and self.place == other.place
+
+    def __hash__(self) -> int:
+        return hash((self._packed, self.place))
+
+    @classmethod
+    def _from_packed(cls, packed: bytes, place: Place) -> PackedText:
+        text = object.__new__(cls)
+        object.__setattr__(text, "_packed", packed)
+        object.__setattr__(text, "place", place)
+        return text
+
+
+def _reduce_packed_text(text: PackedText) -> tuple[Any, ...]:
+    return PackedText._from_packed, (text._packed, text.place)
+
+
+# Registered here so that pickles (workers' results, the cache) carry the compressed bytes,
+# and so that the cache's by-value pickling of this module's dataclasses leaves it alone.
+copyreg.pickle(PackedText, _reduce_packed_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +250,7 @@ def parse_explainer(
         title=title,
         date=date,
         lang=read.language("lang", config.language),
-        body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
+        body=PackedText(doc.body, Place(doc.path, doc.body_line, 1)),
         updated=updated,
         summary=read.text("summary"),
         authors=tuple(read.text_list("authors", allow_single=True)),
