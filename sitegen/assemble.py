@@ -40,6 +40,7 @@ from sitegen.parse import (
     ActorSource,
     ActorSpec,
     DatedSpec,
+    ExplainerOutline,
     ExplainerSource,
     PageSource,
     QuoteSpec,
@@ -57,11 +58,15 @@ _ACTORS_SECTION = re.compile(
 )
 
 
+AnySource = ExplainerSource | ExplainerOutline
+
+
 @dataclass(frozen=True, slots=True)
 class Sources:
     """What the parse stage produced for the files that take part in this build."""
 
-    explainers: tuple[ExplainerSource, ...]
+    explainers: tuple[AnySource, ...]
+    """Outlines from a build (sitegen/build.py), whole records from the preview server."""
     actors: tuple[ActorSource, ...]
     pages: tuple[PageSource, ...]
 
@@ -193,9 +198,9 @@ def assemble(
     for source in file_actors.values():  # once, here, rather than once per worker
         builder.file_actor(source)
 
-    def build_chunk(chunk: Sequence[ExplainerSource]) -> list[_Built]:
+    def build_chunk(chunk: Sequence[AnySource]) -> list[_Built]:
         return [
-            builder.isolated(make_explainer, source, explainer_links[source.path])
+            builder.isolated(make_explainer, _whole(source), explainer_links[source.path])
             for source in chunk
         ]
 
@@ -236,6 +241,10 @@ def assemble(
         version=version,
     )
     return site, problems
+
+
+def _whole(source: AnySource) -> ExplainerSource:
+    return source.full() if isinstance(source, ExplainerOutline) else source
 
 
 # -- URLs ------------------------------------------------------------------------------------------
@@ -303,7 +312,7 @@ def _name_index(specs: Iterable[ActorSpec]) -> dict[str, str]:
 
 
 def _lift_body_actors(
-    explainers: Sequence[ExplainerSource],
+    explainers: Sequence[AnySource],
     renderer: MarkdownRenderer,
     base: BaseUrl,
     file_actors: dict[str, ActorSource],
@@ -339,7 +348,7 @@ def _lift_body_actors(
 
 
 def _first_inline_definitions(
-    explainers: Sequence[ExplainerSource], lifted: dict[str, tuple[ActorSpec, ...]]
+    explainers: Sequence[AnySource], lifted: dict[str, tuple[ActorSpec, ...]]
 ) -> dict[str, ActorSpec]:
     """Actors defined inline (not by reference), the first definition of each id by file order."""
     found: dict[str, ActorSpec] = {}
@@ -415,7 +424,7 @@ class _Built:
 
 
 ChunkRunner = Callable[
-    [Callable[[Sequence[ExplainerSource]], list[_Built]], Sequence[ExplainerSource]],
+    [Callable[[Sequence[AnySource]], list[_Built]], Sequence[AnySource]],
     list[list[_Built]],
 ]
 

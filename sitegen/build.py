@@ -43,6 +43,7 @@ from sitegen.model import Actor, Explainer, Quote, Site, SiteConfig
 from sitegen.parallel import in_child, map_chunks, worker_count
 from sitegen.parse import (
     ActorSource,
+    ExplainerOutline,
     ExplainerSource,
     PageSource,
     parse_actor,
@@ -441,7 +442,7 @@ def parse_sources(
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     path: str
-    source: ParsedSource | None
+    source: ParsedSource | ExplainerOutline | None
     problems: list[Diagnostic]
     stat: tuple[int, int, int] | None = None
     key: bytes | None = None
@@ -474,6 +475,8 @@ def _parse_one(
         if found is not None:
             return _Parsed(file.path, found[0], found[1], stat, key)
     source, problems = parse_file(file, config, zone, drafts)
+    if isinstance(source, ExplainerSource):
+        source = ExplainerOutline.of(source)
     if cache and key is not None:
         cache.put_parsed(key, (source, problems))
     return _Parsed(file.path, source, problems, stat, key)
@@ -505,13 +508,15 @@ def parse_file(
     return source, [*problems, *more]
 
 
-def sources_of(parsed: Iterable[ParsedSource | None]) -> Sources:
+def sources_of(parsed: Iterable[ParsedSource | ExplainerOutline | None]) -> Sources:
     """The parsed records sorted by kind, in file order."""
     from sitegen.assemble import Sources
 
     records = [source for source in parsed if source is not None]
     return Sources(
-        tuple(source for source in records if isinstance(source, ExplainerSource)),
+        tuple(
+            source for source in records if isinstance(source, ExplainerSource | ExplainerOutline)
+        ),
         tuple(source for source in records if isinstance(source, ActorSource)),
         tuple(source for source in records if isinstance(source, PageSource)),
     )
