@@ -416,7 +416,8 @@ def parse_sources(
 ) -> Sources:
     """Parse every content file, in worker processes on a large site; drafts take part only
     when asked for. Files listed without reading are read here; with a cache, a file whose
-    bytes were parsed before is not parsed again (nor read, when its size and time match)."""
+    bytes were parsed before is not parsed again (nor read, when its size and time match).
+    Explainers come back as outlines (`ExplainerOutline`), unpacked only where they are built."""
     zone = zone_of(config)
     root = str(files.root)
     changed = (

@@ -200,7 +200,10 @@ class _PartWriter:
 
     def _write(self, tag: bytes, value: object) -> None:
         buffer = io.BytesIO()
-        _PartPickler(buffer, self, value).dump(value)
+        if self.parts:
+            _PartPickler(buffer, self, value).dump(value)
+        else:  # no persistent_id: it would be a Python call for every object pickled
+            pickle.dump(value, buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self.spool.write(tag)
         self.spool.write(buffer.getbuffer())
 
