@@ -266,13 +266,19 @@ class _Counts:
 
 
 def _runner(
-    workers: int, cache: BuildCache | None, counts: _Counts | None = None, *, run: int = 0
+    workers: int,
+    cache: BuildCache | None,
+    counts: _Counts | None = None,
+    *,
+    run: int = 0,
+    share: bool = True,
 ) -> Any:
     """A `run_chunks` for the stages: chunks in `workers` processes, and what each worker added
     to the cache (and how many files it wrote) merged back into this process.
 
     In one process, `run` > 0 still cuts the work into runs of that many items, so that the
     cache entries each run adds are packed as it ends rather than all held to the last.
+    `share=False`: this process leaves all the work to workers (`parallel.fork_map`).
     """
 
     def run_chunks(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
@@ -291,7 +297,7 @@ def _runner(
         if workers <= 1 and run > 0:
             results = [chunk(items[start : start + run]) for start in range(0, len(items), run)]
         else:
-            results = map_chunks(chunk, items, workers)
+            results = map_chunks(chunk, items, workers, share=share)
         if cache and kept:
             cache.absorb(kept)
         values = []
@@ -430,9 +436,10 @@ def parse_sources(
     def parse_chunk(chunk: Sequence[SourceFile]) -> list[_Parsed]:
         return [_parse_one(files.root, file, config, zone, drafts, cache) for file in chunk]
 
-    parsed = [
-        item for chunk in _runner(workers, cache)(parse_chunk, files.content) for item in chunk
-    ]
+    # The records are kept, and the assembly's workers fork from this process: it parses
+    # nothing itself, so that a parse's garbage does not leave holes among them.
+    runner = _runner(workers, cache, share=False)
+    parsed = [item for chunk in runner(parse_chunk, files.content) for item in chunk]
     for item in parsed:
         report.extend(item.problems)
         if stats is not None and item.stat is not None and item.key is not None:

@@ -59,19 +59,22 @@ def chunks(items: Sequence[T], workers: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+def map_chunks(
+    task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int, *, share: bool = True
+) -> list[R]:
     """`task` applied to contiguous chunks of `items`, in order, across `workers` processes.
 
     `task` runs in forked children, so what it changes in its own process is lost: everything
-    it produces must be in its return value (which must be picklable).
+    it produces must be in its return value (which must be picklable). `share` as in
+    `fork_map`.
     """
     parts = chunks(items, workers)
     if workers <= 1 or len(parts) <= 1:
         return [task(part) for part in parts]
-    return fork_map(lambda index: task(parts[index]), len(parts), workers)
+    return fork_map(lambda index: task(parts[index]), len(parts), workers, share=share)
 
 
-def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
+def fork_map(task: Callable[[int], R], count: int, workers: int, *, share: bool = True) -> list[R]:
     """`task(0) .. task(count - 1)` across `workers` processes, results in order.
 
     This process is one of the workers: it forks `workers - 1` children and takes its own
@@ -79,16 +82,24 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     per process counts it once per process, so one child fewer costs a whole copy less (and
     the parent does not sit idle). Shares are interleaved (`i`, `i + workers`, ...), so that
     expensive and cheap chunks spread evenly.
+
+    With `share=False` this process only waits for `workers` children and takes in their
+    results: for a stage whose results it keeps and later forks other workers from. Doing
+    the work itself would leave the garbage of that work (a parse's syntax trees) as holes all
+    through the memory its results sit in; the next workers' allocations would fill those
+    holes, and so copy nearly every page they share with it.
     """
     if workers <= 1 or count <= 1:
         return [task(index) for index in range(count)]
     sys.stdout.flush()
     sys.stderr.flush()
     _trim_memory()
-    children = [_fork_child(task, count, workers, share) for share in range(1, workers)]
+    first = 1 if share else 0
+    children = [_fork_child(task, count, workers, one) for one in range(first, workers)]
     results: dict[int, R] = {}
     try:
-        results.update((index, task(index)) for index in range(0, count, workers))
+        if share:
+            results.update((index, task(index)) for index in range(0, count, workers))
         while children:
             pid, spool = children[0]
             results.update(_collect(pid, spool))

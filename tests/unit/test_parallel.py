@@ -39,3 +39,11 @@ def test_a_worker_that_dies_is_reported() -> None:
 
 def test_in_child_returns_the_result() -> None:
     assert in_child(lambda: {"site": (1, 2, 3)}) == {"site": (1, 2, 3)}
+
+
+def test_without_a_share_the_caller_only_collects() -> None:
+    parent = os.getpid()
+    done = fork_map(lambda index: (index, os.getpid()), 6, 2, share=False)
+    assert [index for index, _pid in done] == list(range(6))
+    assert all(pid != parent for _index, pid in done)
+    assert len({pid for _index, pid in done}) == 2
