@@ -31,6 +31,7 @@ from sitegen.cache import (
     Fresh,
     Stamp,
     digest,
+    fast_pickling,
     folder_listing,
     generation,
     stat_key,
@@ -142,6 +143,7 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
     page of the parent's memory as the collector writes to object headers.
     """
     files, problems = load_site(options.root, read_content=False)
+    fast_pickling()  # records and explainers are pickled to and from workers, and packed
     refused = check_output_folder(options.out_dir, options.root)
     if refused:  # before the cache is opened: a refused build writes nothing at all
         checked = check(options, files=files, load_problems=problems)

@@ -263,7 +263,7 @@ class BuildCache:
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
-        _fast_pickling()
+        fast_pickling()
         stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
         header = stored[0]
         if not isinstance(header, dict) or header.get("generation") != self.generation:
@@ -384,7 +384,7 @@ class BuildCache:
             return
 
 
-def _fast_pickling() -> None:
+def fast_pickling() -> None:
     """Pickle the frozen, slotted dataclasses of the site model by their field values.
 
     Their default pickling looks the fields up on every object, which made pickling the
