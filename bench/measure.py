@@ -1,17 +1,29 @@
-"""Time a command and sample the resident memory of its whole process tree.
+"""Time a command and sample the memory of its whole process tree.
+
+    python bench/measure.py [--timeout S] -- COMMAND [ARG ...]
 
 `getrusage(RUSAGE_CHILDREN).ru_maxrss` is the largest single process, not the sum, so a build
 that forks workers would look small. Instead /proc is sampled every ~20 ms: the pids whose parent
-chain leads to the command are summed (VmRSS, from /proc/<pid>/statm). Reading the parent of a pid
-only once, when it first appears, keeps the sampler's own cost to a directory listing and one
-small read per live descendant, so it barely competes with the build for the CPU.
+chain leads to the command are summed. Reading the parent of a pid only once, when it first
+appears, keeps the sampler's own cost to a directory listing and one small read per live
+descendant, so it barely competes with the build for the CPU.
+
+The figure reported as the peak memory is the sum of the processes' proportional set sizes
+(`Pss:` in /proc/<pid>/smaps_rollup): a page shared by k processes counts 1/k in each, so the
+sum is the memory the tree really holds. Summed resident sets (`Rss:`) count a page that forked
+workers still share with their parent once per process, which overstates a forking build; that
+sum is kept beside it, from the same read. Where smaps_rollup is missing (kernels before 4.14,
+other systems' /proc), both fall back to the resident set from /proc/<pid>/statm.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -27,8 +39,11 @@ class Sample:
     """One measured run of a command."""
 
     seconds: float
+    peak_memory: int
+    """Bytes: the largest sum of the tree's proportional set sizes (PSS) seen."""
     peak_rss: int
-    """Bytes: the largest sum of the tree's resident sets seen (never below the largest process)."""
+    """Bytes: the largest sum of the tree's resident sets seen (never below the largest
+    process); counts pages shared between processes once per process."""
     cpu: float
     """User plus system seconds of the command and every descendant it waited for."""
     returncode: int
@@ -51,6 +66,22 @@ def _rss(pid: int) -> int:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
     except (OSError, IndexError, ValueError):
         return 0
+
+
+def usage(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in bytes; both its RSS where smaps_rollup cannot be read."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_bytes()
+    except OSError:
+        rss = _rss(pid)
+        return rss, rss
+    pss = rss = 0
+    for line in rollup.splitlines():
+        if line.startswith(b"Pss:"):
+            pss = int(line.split()[1]) * 1024
+        elif line.startswith(b"Rss:"):
+            rss = int(line.split()[1]) * 1024
+    return pss, rss
 
 
 class TreeSampler:
@@ -78,17 +109,29 @@ class TreeSampler:
                     changed = True
         return sorted(tree)
 
-    def total_rss(self) -> int:
-        return sum(_rss(pid) for pid in self.members())
+    def total(self) -> tuple[int, int]:
+        """(summed PSS, summed RSS) of the tree now, in bytes."""
+        pss = rss = 0
+        for pid in self.members():
+            one_pss, one_rss = usage(pid)
+            pss += one_pss
+            rss += one_rss
+        return pss, rss
 
 
-def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: float) -> Sample:
-    """Run `command` to completion; its stdout is discarded, its stderr kept for reports.
+def run(
+    command: Sequence[str],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    stderr_path: Path | None = None,
+) -> Sample:
+    """Run `command` to completion; its stdout is discarded, its stderr kept for reports (in
+    `stderr_path`, by default `stderr.txt` beside `cwd`).
 
     The main thread blocks in wait4 so the end time is exact; a second thread samples memory.
     """
-    stderr_path = cwd.parent / "stderr.txt"
-    with stderr_path.open("w+b") as stderr:
+    with (stderr_path or cwd.parent / "stderr.txt").open("w+b") as stderr:
         start = time.perf_counter()
         process = subprocess.Popen(
             command,
@@ -98,30 +141,59 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str], timeout: floa
             stderr=stderr,
             start_new_session=True,  # its own process group, so a timeout kills its workers too
         )
-        peak = [0]
+        peak = [0, 0]
         done = threading.Event()
         sampler = threading.Thread(target=_sample, args=(process, peak, done, start + timeout))
         sampler.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        _, status, rusage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         done.set()
         sampler.join()
         process.returncode = os.waitstatus_to_exitcode(status)
         stderr.seek(0)
         message = stderr.read().decode("utf-8", "replace")
-    # ru_maxrss (KiB) covers the largest process, even one that lived between two samples.
-    cpu = usage.ru_utime + usage.ru_stime
-    rss = max(peak[0], usage.ru_maxrss * 1024)
-    return Sample(seconds, rss, cpu, process.returncode, message, timed_out=seconds > timeout)
+    # ru_maxrss (KiB) covers the largest process, even one that lived between two samples. It
+    # floors the RSS sum only: a process's PSS is below its RSS, so it would inflate the PSS.
+    cpu = rusage.ru_utime + rusage.ru_stime
+    rss = max(peak[1], rusage.ru_maxrss * 1024)
+    return Sample(
+        seconds, peak[0], rss, cpu, process.returncode, message, timed_out=seconds > timeout
+    )
 
 
 def _sample(
     process: subprocess.Popen[bytes], peak: list[int], done: threading.Event, deadline: float
 ) -> None:
-    """Record the tree's largest total RSS in `peak[0]`; past the deadline, kill its group."""
+    """Record the tree's largest summed PSS in `peak[0]` and RSS in `peak[1]`; past the
+    deadline, kill its group."""
     sampler = TreeSampler(process.pid)
     while not done.wait(INTERVAL):
-        peak[0] = max(peak[0], sampler.total_rss())
+        pss, rss = sampler.total()
+        peak[0] = max(peak[0], pss)
+        peak[1] = max(peak[1], rss)
         if time.perf_counter() > deadline:
             os.killpg(process.pid, signal.SIGKILL)
             return
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure one command from the shell: its time, CPU and peak memory, on stderr."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds (default 3600)")
+    parser.add_argument("command", nargs="+")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        errors = Path(folder) / "stderr.txt"
+        sample = run(args.command, Path.cwd(), os.environ, args.timeout, errors)
+    sys.stderr.write(sample.stderr)
+    print(
+        f"{sample.seconds:.2f} s, {sample.cpu:.2f} s CPU, peak memory (PSS sum) "
+        f"{sample.peak_memory / 2**20:.0f} MiB, peak RSS sum {sample.peak_rss / 2**20:.0f} MiB, "
+        f"exit {sample.returncode}",
+        file=sys.stderr,
+    )
+    return sample.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

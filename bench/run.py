@@ -1,9 +1,9 @@
 """Build the same corpus with sitegen and its peers and print a table of medians.
 
 For each size N: a cold build (no output, no cache), a nothing-changed rebuild, and a one-edit
-rebuild (one explainer's text changed), repeated --runs times, each with the peak resident memory
-of the whole process tree; medians, each with its ratio to Hugo. Sources and output live on a
-RAM disk (/dev/shm) so the disk is not what is measured.
+rebuild (one explainer's text changed), repeated --runs times, each with the peak memory (summed
+PSS, see measure.py) of the whole process tree; medians, each with its ratio to Hugo. Sources
+and output live on a RAM disk (/dev/shm) so the disk is not what is measured.
 
     python bench/run.py [--sizes 100,1000,10000] [--tools sitegen,Hugo] [--runs 3] [--cold-only]
                         [--sitegen "python -m sitegen"] [--json out.json] [--markdown out.md]
@@ -49,7 +49,11 @@ class Result:
     cold: list[float] = field(default_factory=list)
     noop: list[float] = field(default_factory=list)
     edit: list[float] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)
+    """Peak summed PSS of the cold builds' process trees (bytes): the memory really held."""
     rss: list[int] = field(default_factory=list)
+    """Peak summed RSS of the same builds, which counts pages shared by forked workers once per
+    process; results saved before PSS was sampled have only this."""
     cpu: list[float] = field(default_factory=list)
     """CPU seconds of the cold builds: steadier than wall time on a busy machine."""
     cpu_noop: list[float] = field(default_factory=list)
@@ -57,6 +61,8 @@ class Result:
     error: str = ""
 
     def median(self, kind: str) -> float | None:
+        if kind == "memory" and not self.memory:  # saved by an older bench: RSS only
+            kind = "rss"
         values = getattr(self, kind)
         return statistics.median(values) if values else None
 
@@ -150,7 +156,7 @@ def bench_tool(
             if sample.timed_out:
                 result.error = (
                     f"{kind} build killed after {args.timeout:.0f} s (--timeout), "
-                    f"{sample.cpu:.0f} s CPU, peak RSS {mebibytes(sample.peak_rss)} so far"
+                    f"{sample.cpu:.0f} s CPU, peak memory {mebibytes(sample.peak_memory)} so far"
                 )
                 log(f"  {tool.name} FAILED: {result.error}")
                 return result
@@ -161,9 +167,11 @@ def bench_tool(
             getattr(result, kind).append(sample.seconds)
             getattr(result, CPU_OF[kind]).append(sample.cpu)
             if kind == "cold":
+                result.memory.append(sample.peak_memory)
                 result.rss.append(sample.peak_rss)
             log(f"  {tool.name} run {run + 1} {kind}: {sample.seconds:.2f} s, "
-                f"CPU {sample.cpu:.2f} s, {sample.peak_rss / 2**20:.0f} MiB, "
+                f"CPU {sample.cpu:.2f} s, {sample.peak_memory / 2**20:.0f} MiB PSS "
+                f"({sample.peak_rss / 2**20:.0f} MiB RSS summed), "
                 f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
     return result
 
@@ -187,7 +195,7 @@ def ratio(value: float | None, hugo: float | None) -> str:
 def detail_table(results: dict[tuple[str, int], Result], names: list[str], sizes: list[int]) -> str:
     """One row per tool and size: the four medians, each with its ratio to Hugo's."""
     lines = [
-        "| tool | N | cold build | nothing changed | one edit | peak RSS (cold) | CPU (cold) "
+        "| tool | N | cold build | nothing changed | one edit | peak memory (cold) | CPU (cold) "
         "| CPU (nothing changed) | CPU (one edit) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -201,10 +209,10 @@ def detail_table(results: dict[tuple[str, int], Result], names: list[str], sizes
                 lines.append(f"| {name} | {size:,} | failed | | | | | | |")
                 continue
             cells = []
-            for kind in ("cold", "noop", "edit", "rss", *CPU_OF.values()):
+            for kind in ("cold", "noop", "edit", "memory", *CPU_OF.values()):
                 value = result.median(kind)
                 base = hugo.median(kind) if hugo and not hugo.error else None
-                shown = mebibytes(value) if kind == "rss" else seconds(value)
+                shown = mebibytes(value) if kind == "memory" else seconds(value)
                 cells.append(shown + ratio(value, base))
             lines.append(f"| {name} | {size:,} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -218,7 +226,7 @@ def summary_table(
     A cold build shows its wall time, then its CPU time in brackets.
     """
     ref = 10000 if 10000 in sizes else max(sizes)
-    head = [f"{size:,}" for size in sizes] + [f"peak RSS at {ref:,}", f"one-edit at {ref:,}"]
+    head = [f"{size:,}" for size in sizes] + [f"peak memory at {ref:,}", f"one-edit at {ref:,}"]
     lines = ["| tool | " + " | ".join(head) + " |", "| --- |" + " ---: |" * len(head)]
     for name in names:
         cells = []
@@ -231,7 +239,7 @@ def summary_table(
                 suffix = f" ({seconds(cpu)} CPU)" if cpu is not None else ""
                 cells.append(seconds(_m(result, "cold")) + suffix)
         result = results.get((name, ref))
-        cells += [mebibytes(_m(result, "rss")), seconds(_m(result, "edit"))]
+        cells += [mebibytes(_m(result, "memory")), seconds(_m(result, "edit"))]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -31,6 +31,7 @@ from sitegen.cache import (
     Fresh,
     Stamp,
     digest,
+    fast_pickling,
     folder_listing,
     generation,
     stat_key,
@@ -39,10 +40,11 @@ from sitegen.config import parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import HAS_LIBYAML, parse_document
 from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
-from sitegen.model import Site, SiteConfig
+from sitegen.model import Actor, Explainer, Quote, Site, SiteConfig
 from sitegen.parallel import in_child, map_chunks, worker_count
 from sitegen.parse import (
     ActorSource,
+    ExplainerOutline,
     ExplainerSource,
     PageSource,
     parse_actor,
@@ -55,6 +57,9 @@ from sitegen.write import Staging, WriteError, check_output_folder
 if TYPE_CHECKING:  # the Markdown and template engines are imported only when a build needs them
     from sitegen.assemble import Sources
     from sitegen.render import Output, Progress
+
+CACHE_RUN = 500
+"""Explainers assembled between two packings of their new cache entries (`_runner`)."""
 
 CACHE_DIR = ".sitegen-cache"
 """Kept between builds in the site folder (share images); safe to delete at any time."""
@@ -138,6 +143,7 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
     page of the parent's memory as the collector writes to object headers.
     """
     files, problems = load_site(options.root, read_content=False)
+    fast_pickling()  # records and explainers are pickled to and from workers, and packed
     refused = check_output_folder(options.out_dir, options.root)
     if refused:  # before the cache is opened: a refused build writes nothing at all
         checked = check(options, files=files, load_problems=problems)
@@ -163,7 +169,7 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         return checked
 
     big = worker_count(len(files.content)) > 1
-    checked = in_child(checked_and_cached) if big else checked_and_cached()
+    checked = in_child(checked_and_cached, model_parts()) if big else checked_and_cached()
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache, on_progress)
@@ -171,6 +177,15 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         listing = folder_listing(options.out_dir)
         cache.save_stamp(Stamp(inputs, listing, tuple(result.report), result.files_written))
     return result
+
+
+def model_parts() -> tuple[type, ...]:
+    """The site model's objects that the child which checked the site sends back as pickles of
+    their own (sitegen/parallel.py `in_child`): one pickle of the whole model would hold all
+    of it twice on each side."""
+    from sitegen.assemble import PackedExplainer
+
+    return (PackedExplainer, Explainer, Quote, Actor)
 
 
 def _write(
@@ -252,11 +267,23 @@ class _Counts:
         self.reused = 0
 
 
-def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = None) -> Any:
+def _runner(
+    workers: int,
+    cache: BuildCache | None,
+    counts: _Counts | None = None,
+    *,
+    run: int = 0,
+    share: bool = True,
+) -> Any:
     """A `run_chunks` for the stages: chunks in `workers` processes, and what each worker added
-    to the cache (and how many files it wrote) merged back into this process."""
+    to the cache (and how many files it wrote) merged back into this process.
 
-    def run(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
+    In one process, `run` > 0 still cuts the work into runs of that many items, so that the
+    cache entries each run adds are packed as it ends rather than all held to the last.
+    `share=False`: this process leaves all the work to workers (`parallel.fork_map`).
+    """
+
+    def run_chunks(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
         kept = cache.take_fresh() if cache else None
         parent = os.getpid()
 
@@ -264,12 +291,15 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
             staging = counts.staging if counts and os.getpid() != parent else None
             count, reused = (staging.count, staging.reused) if staging else (0, 0)
             value = task(part)
-            fresh = cache.take_fresh() if cache else None
+            fresh = cache.take_fresh(pack=True, forget=os.getpid() != parent) if cache else None
             if staging:  # a worker runs several chunks: send what this one added
                 count, reused = staging.count - count, staging.reused - reused
             return value, fresh, count, reused
 
-        results = map_chunks(chunk, items, workers)
+        if workers <= 1 and run > 0:
+            results = [chunk(items[start : start + run]) for start in range(0, len(items), run)]
+        else:
+            results = map_chunks(chunk, items, workers, share=share)
         if cache and kept:
             cache.absorb(kept)
         values = []
@@ -282,7 +312,7 @@ def _runner(workers: int, cache: BuildCache | None, counts: _Counts | None = Non
             values.append(value)
         return values
 
-    return run
+    return run_chunks
 
 
 def _open_cache(options: BuildOptions, files: SiteFiles) -> BuildCache | None:
@@ -376,9 +406,8 @@ def check(
     # Workers pay only for real work: after a small edit, nearly every body is in the cache.
     bodies = ((s.path, s.body.place.line, s.body.text) for s in sources.explainers)
     workers = worker_count(cache.unrendered(bodies) if cache else len(sources.explainers))
-    site, problems = assemble(
-        config, sources, renderer, __version__, run_chunks=_runner(workers, cache)
-    )
+    runner = _runner(workers, cache, run=CACHE_RUN if cache else 0)
+    site, problems = assemble(config, sources, renderer, __version__, run_chunks=runner)
     report.extend(problems)
     if options.strict:
         report = report.strict()
@@ -395,7 +424,8 @@ def parse_sources(
 ) -> Sources:
     """Parse every content file, in worker processes on a large site; drafts take part only
     when asked for. Files listed without reading are read here; with a cache, a file whose
-    bytes were parsed before is not parsed again (nor read, when its size and time match)."""
+    bytes were parsed before is not parsed again (nor read, when its size and time match).
+    Explainers come back as outlines (`ExplainerOutline`), unpacked only where they are built."""
     zone = zone_of(config)
     root = str(files.root)
     changed = (
@@ -408,9 +438,10 @@ def parse_sources(
     def parse_chunk(chunk: Sequence[SourceFile]) -> list[_Parsed]:
         return [_parse_one(files.root, file, config, zone, drafts, cache) for file in chunk]
 
-    parsed = [
-        item for chunk in _runner(workers, cache)(parse_chunk, files.content) for item in chunk
-    ]
+    # The records are kept, and the assembly's workers fork from this process: it parses
+    # nothing itself, so that a parse's garbage does not leave holes among them.
+    runner = _runner(workers, cache, share=False)
+    parsed = [item for chunk in runner(parse_chunk, files.content) for item in chunk]
     for item in parsed:
         report.extend(item.problems)
         if stats is not None and item.stat is not None and item.key is not None:
@@ -421,7 +452,7 @@ def parse_sources(
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     path: str
-    source: ParsedSource | None
+    source: ParsedSource | ExplainerOutline | None
     problems: list[Diagnostic]
     stat: tuple[int, int, int] | None = None
     key: bytes | None = None
@@ -454,6 +485,8 @@ def _parse_one(
         if found is not None:
             return _Parsed(file.path, found[0], found[1], stat, key)
     source, problems = parse_file(file, config, zone, drafts)
+    if isinstance(source, ExplainerSource):
+        source = ExplainerOutline.of(source)
     if cache and key is not None:
         cache.put_parsed(key, (source, problems))
     return _Parsed(file.path, source, problems, stat, key)
@@ -485,13 +518,15 @@ def parse_file(
     return source, [*problems, *more]
 
 
-def sources_of(parsed: Iterable[ParsedSource | None]) -> Sources:
+def sources_of(parsed: Iterable[ParsedSource | ExplainerOutline | None]) -> Sources:
     """The parsed records sorted by kind, in file order."""
     from sitegen.assemble import Sources
 
     records = [source for source in parsed if source is not None]
     return Sources(
-        tuple(source for source in records if isinstance(source, ExplainerSource)),
+        tuple(
+            source for source in records if isinstance(source, ExplainerSource | ExplainerOutline)
+        ),
         tuple(source for source in records if isinstance(source, ActorSource)),
         tuple(source for source in records if isinstance(source, PageSource)),
     )

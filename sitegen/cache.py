@@ -30,6 +30,7 @@ import os
 import pickle
 import secrets
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -47,7 +48,9 @@ if TYPE_CHECKING:  # the cache is read before a build knows it must render anyth
 CACHE_DIR = ".sitegen-cache"
 KEY_VARIABLE = "SITEGEN_CACHE_KEY_DIR"
 """Where the secret that signs cache files lives; default: the user's cache folder."""
-_DATA_FILE = "build.pickle"
+_DATA_FILE = "entries.pickle"
+"""Named anew when the layout of its entries changes (it was `build.pickle` before Markdown
+renderings were packed), so that another sitegen of the same version never misreads it."""
 _STAMP_FILE = "stamp.pickle"
 _MAC_SIZE = 32
 
@@ -242,6 +245,8 @@ class Fresh:
     markdown: dict[bytes, Any] = field(default_factory=dict)
     used_parsed: set[bytes] = field(default_factory=set)
     used_markdown: set[bytes] = field(default_factory=set)
+    packed: list[bytes] = field(default_factory=list)
+    """Markdown renderings only kept to be saved, as compressed pickles of entries (`_pack`)."""
 
 
 class BuildCache:
@@ -259,14 +264,15 @@ class BuildCache:
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
-        _fast_pickling()
+        fast_pickling()
         stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
         header = stored[0]
         if not isinstance(header, dict) or header.get("generation") != self.generation:
             return
         self.stats = header["stats"]
         for table, entries in stored[1:]:
-            (self.parsed if table == "parsed" else self.markdown).update(entries)
+            found = _unpack(entries) if isinstance(entries, bytes) else entries
+            (self.parsed if table == "parsed" else self.markdown).update(found)
 
     # parsed front matter
 
@@ -303,9 +309,27 @@ class BuildCache:
 
     # merging what workers did
 
-    def take_fresh(self) -> Fresh:
-        """What this process added or used since the last call (sent back from a worker)."""
+    def take_fresh(self, *, pack: bool = False, forget: bool = False) -> Fresh:
+        """What this process added or used since the last call (sent back from a worker).
+
+        With `pack`, the Markdown renderings added are handed over compressed and dropped here:
+        each piece is rendered once per build, so after its stage they are kept only to be
+        saved, and live they take about as much memory as the explainers made from them. With
+        `forget`, everything added is dropped here: a worker sends it to the process that saves
+        the cache and never looks it up again, and would otherwise hold its whole share of the
+        site until it exits.
+        """
         fresh, self.fresh = self.fresh, Fresh()
+        if forget:
+            for key in fresh.parsed:
+                del self.parsed[key]
+        if pack or forget:
+            for key in fresh.markdown:
+                del self.markdown[key]
+        if pack:
+            batches = _batches("markdown", fresh.markdown, list(fresh.markdown))
+            fresh.packed += [_pack(entries) for _name, entries in batches]
+            fresh.markdown = {}
         return fresh
 
     def absorb(self, fresh: Fresh) -> None:
@@ -315,6 +339,7 @@ class BuildCache:
         self.fresh.markdown.update(fresh.markdown)
         self.fresh.used_parsed |= fresh.used_parsed
         self.fresh.used_markdown |= fresh.used_markdown
+        self.fresh.packed += fresh.packed
 
     # the stamp
 
@@ -330,6 +355,7 @@ class BuildCache:
         unchanged = (
             not used.parsed
             and not used.markdown
+            and not used.packed
             and len(used.used_parsed) == len(self.parsed)
             and len(used.used_markdown) == len(self.markdown)
             and stats == self.stats
@@ -338,6 +364,8 @@ class BuildCache:
             batches = [
                 *_batches("parsed", self.parsed, used.used_parsed | used.parsed.keys()),
                 *_batches("markdown", self.markdown, used.used_markdown | used.markdown.keys()),
+                # Last: a piece rendered again in a worker replaces its earlier rendering.
+                *(("markdown", packed) for packed in used.packed),
             ]
             header = {"generation": self.generation, "stats": stats}
             write_signed(self.folder / _DATA_FILE, self._key, [header, *batches])
@@ -357,7 +385,7 @@ class BuildCache:
             return
 
 
-def _fast_pickling() -> None:
+def fast_pickling() -> None:
     """Pickle the frozen, slotted dataclasses of the site model by their field values.
 
     Their default pickling looks the fields up on every object, which made pickling the
@@ -385,6 +413,15 @@ def _fast_pickling() -> None:
 
 def _by_value(getter: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[Any, ...]:
     return type(value), getter(value)
+
+
+def _pack(entries: dict[bytes, Any]) -> bytes:
+    return zlib.compress(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(packed: bytes) -> dict[bytes, Any]:
+    entries: dict[bytes, Any] = pickle.loads(zlib.decompress(packed))
+    return entries
 
 
 _BATCH = 500

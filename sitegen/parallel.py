@@ -13,6 +13,7 @@ work is too small to pay for starting a pool, everything runs in the calling pro
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import pickle
 import signal
@@ -58,19 +59,22 @@ def chunks(items: Sequence[T], workers: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def map_chunks(task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+def map_chunks(
+    task: Callable[[Sequence[T]], R], items: Sequence[T], workers: int, *, share: bool = True
+) -> list[R]:
     """`task` applied to contiguous chunks of `items`, in order, across `workers` processes.
 
     `task` runs in forked children, so what it changes in its own process is lost: everything
-    it produces must be in its return value (which must be picklable).
+    it produces must be in its return value (which must be picklable). `share` as in
+    `fork_map`.
     """
     parts = chunks(items, workers)
     if workers <= 1 or len(parts) <= 1:
         return [task(part) for part in parts]
-    return fork_map(lambda index: task(parts[index]), len(parts), workers)
+    return fork_map(lambda index: task(parts[index]), len(parts), workers, share=share)
 
 
-def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
+def fork_map(task: Callable[[int], R], count: int, workers: int, *, share: bool = True) -> list[R]:
     """`task(0) .. task(count - 1)` across `workers` processes, results in order.
 
     This process is one of the workers: it forks `workers - 1` children and takes its own
@@ -78,16 +82,24 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     per process counts it once per process, so one child fewer costs a whole copy less (and
     the parent does not sit idle). Shares are interleaved (`i`, `i + workers`, ...), so that
     expensive and cheap chunks spread evenly.
+
+    With `share=False` this process only waits for `workers` children and takes in their
+    results: for a stage whose results it keeps and later forks other workers from. Doing
+    the work itself would leave the garbage of that work (a parse's syntax trees) as holes all
+    through the memory its results sit in; the next workers' allocations would fill those
+    holes, and so copy nearly every page they share with it.
     """
     if workers <= 1 or count <= 1:
         return [task(index) for index in range(count)]
     sys.stdout.flush()
     sys.stderr.flush()
     _trim_memory()
-    children = [_fork_child(task, count, workers, share) for share in range(1, workers)]
+    first = 1 if share else 0
+    children = [_fork_child(task, count, workers, one) for one in range(first, workers)]
     results: dict[int, R] = {}
     try:
-        results.update((index, task(index)) for index in range(0, count, workers))
+        if share:
+            results.update((index, task(index)) for index in range(0, count, workers))
         while children:
             pid, spool = children[0]
             results.update(_collect(pid, spool))
@@ -98,18 +110,19 @@ def fork_map(task: Callable[[int], R], count: int, workers: int) -> list[R]:
     return [results[index] for index in range(count)]
 
 
-def in_child(task: Callable[[], R]) -> R:
+def in_child(task: Callable[[], R], parts: tuple[type, ...] = ()) -> R:
     """`task()` run in a forked child, its result sent back.
 
     For a stage that builds up much more memory than it returns (parsing and assembling a big
     site leave fragments of freed objects behind that a process never gives back): the child
     exits with all of it, and this process receives just the result, packed tight, before it
-    forks the next stage's workers.
+    forks the next stage's workers. Objects of the types in `parts` travel as pickles of their
+    own, so that no pickle memo ever holds the whole result (see `_PartWriter`).
     """
     sys.stdout.flush()
     sys.stderr.flush()
     _trim_memory()
-    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0)
+    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0, parts)
     try:
         result: R = _collect(pid, spool)[0]
     except BaseException:
@@ -133,26 +146,31 @@ def _trim_memory() -> None:
 
 
 def _fork_child(
-    task: Callable[[int], R], count: int, workers: int, share: int
+    task: Callable[[int], R], count: int, workers: int, share: int, parts: tuple[type, ...] = ()
 ) -> tuple[int, BinaryIO]:
     """Fork a child that computes its share and writes the results to an unnamed temporary
     file, then exits. Through a file rather than a pipe, the child need not wait, holding all
     its memory, until the parent is ready to read: it is gone before the parent takes in its
-    results, so the two never hold their peaks at once."""
+    results, so the two never hold their peaks at once.
+
+    Each result is a pickle of its own, written as soon as it is computed. One pickle of them
+    all would keep every object it holds (and, for a dataclass, the list of its field values
+    made to pickle it) in the pickler's memo until the last was written, and the same again in
+    the unpickler's memo while the parent reads: about as much memory again as the results,
+    left behind as scattered holes once the memo is freed."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _collect or _stop)
     pid = os.fork()
     if pid:
         return pid, spool
     status = 0  # in the child from here on: never return into the parent's code
     try:
+        writer = _PartWriter(spool, parts)
         try:
-            outcome: tuple[str, Any] = (
-                "ok",
-                {index: task(index) for index in range(share, count, workers)},
-            )
+            for index in range(share, count, workers):
+                writer.record(("ok", index, task(index)))
+            writer.record(("done", 0, None))
         except BaseException as err:
-            outcome = ("error", _portable(err))
-        pickle.dump(outcome, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            writer.record(("error", 0, _portable(err)))
         spool.flush()
     except BaseException:
         status = 1
@@ -160,18 +178,97 @@ def _fork_child(
         os._exit(status)
 
 
+_PART = b"p"
+_RECORD = b"r"
+
+
+class _PartWriter:
+    """Writes records to a spool, each object of the `parts` types as a pickle of its own.
+
+    An object in a pickle's memo stays alive until the whole pickle is written or read, and so
+    does each dataclass's list of field values made to pickle it: for a whole site's model in
+    one pickle, about as much memory again, left behind as scattered holes once the memo is
+    freed. A part is written once, before the first pickle that refers to it (which then holds
+    only its number), so the reader can build each part as soon as it is read, with a memo of
+    one part's size, and objects shared between parts stay shared.
+    """
+
+    def __init__(self, spool: BinaryIO, parts: tuple[type, ...]) -> None:
+        self.spool = spool
+        self.parts = parts
+        self.numbers: dict[int, int] = {}
+
+    def record(self, value: object) -> None:
+        self._write(_RECORD, value)
+
+    def number(self, obj: object) -> int:
+        """The part number of `obj`, writing it (and, first, the parts it holds) if new."""
+        found = self.numbers.get(id(obj))
+        if found is None:
+            self._write(_PART, obj)
+            found = self.numbers[id(obj)] = len(self.numbers)
+        return found
+
+    def _write(self, tag: bytes, value: object) -> None:
+        buffer = io.BytesIO()
+        if self.parts:
+            _PartPickler(buffer, self, value).dump(value)
+        else:  # no persistent_id: it would be a Python call for every object pickled
+            pickle.dump(value, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.spool.write(tag)
+        self.spool.write(buffer.getbuffer())
+
+
+class _PartPickler(pickle.Pickler):
+    def __init__(self, file: BinaryIO, writer: _PartWriter, root: object) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.writer = writer
+        self.root = root
+
+    def persistent_id(self, obj: object) -> int | None:
+        if obj is self.root or type(obj) not in self.writer.parts:
+            return None
+        return self.writer.number(obj)
+
+
+class _PartUnpickler(pickle.Unpickler):
+    def __init__(self, file: BinaryIO, parts: list[object]) -> None:
+        super().__init__(file)
+        self.parts = parts
+
+    def persistent_load(self, pid: int) -> object:
+        return self.parts[pid]
+
+
 def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
     """A child's results, once it has written them all and exited."""
     _pid, status = os.waitpid(pid, 0)
+    results: dict[int, Any] = {}
+    parts: list[object] = []
+    error: BaseException | None = RuntimeError(f"a build worker (process {pid}) died")
     with spool:
         spool.seek(0)
-        try:
-            kind, value = pickle.load(spool) if status == 0 else ("error", None)
-        except Exception:  # nothing, or half a result
-            kind, value = "error", None
-    if kind == "error":
-        raise value or RuntimeError(f"a build worker (process {pid}) died")
-    return dict(value)
+        while status == 0:
+            tag = spool.read(1)
+            try:
+                value = _PartUnpickler(spool, parts).load()
+            except Exception:  # nothing, or half a result
+                break
+            if tag == _PART:
+                parts.append(value)
+                continue
+            kind, index, value = value
+            if kind == "ok":
+                results[index] = value
+                continue
+            if kind == "done":
+                error = None
+            elif value is not None:
+                error = value
+            break
+    if error is not None:
+        raise error
+    return results
 
 
 def _stop(pid: int, spool: BinaryIO) -> None:
