@@ -141,6 +141,8 @@ class AssemblyMemo:
     explainers: dict[str, _Assembled] = field(default_factory=dict)
     site: Site | None = None
     builder: _Builder | None = None
+    sections: dict[str, tuple[Text, bool]] = field(default_factory=dict)
+    """Per file: its body, and whether it may hold a `## Who's who` section."""
 
     def begin(self, context: tuple[object, ...]) -> None:
         if context != self.context:
@@ -164,6 +166,14 @@ class AssemblyMemo:
         )
         return explainer
 
+    def may_list_actors(self, source: AnySource) -> bool:
+        """`_may_list_actors`, asked again only for a changed body: every full rebuild asks
+        it of every explainer, and reading a body means decompressing it."""
+        known = self.sections.get(source.path)
+        if known is None or known[0] is not source.body:
+            known = self.sections[source.path] = (source.body, _may_list_actors(source))
+        return known[1]
+
     def replace_explainers(
         self, site: Site, sources: Sequence[ExplainerSource]
     ) -> tuple[Site, Replaced] | None:
@@ -183,7 +193,8 @@ class AssemblyMemo:
         actor_ids: set[str] = set()
         for source in sources:
             done = self.explainers.get(source.path)
-            if done is None or _table_inputs(done.source) != _table_inputs(source):
+            inputs = _table_inputs(source, self.may_list_actors)
+            if done is None or _table_inputs(done.source, self.may_list_actors) != inputs:
                 return None
             built = builder.isolated(partial(self.explainer, builder), source, done.url)
             if built.problems or done.problems:
@@ -208,10 +219,17 @@ class Replaced:
     entries: tuple[ActorEntry, ...]
 
 
-def _table_inputs(source: ExplainerSource) -> tuple[object, ...]:
+def _table_inputs(
+    source: ExplainerSource, may_list_actors: Callable[[AnySource], bool]
+) -> tuple[object, ...]:
     """What an explainer contributes to the site-wide tables `assemble` builds first."""
     defined = tuple(spec for spec in source.actors or () if not spec.by_reference and spec.name)
-    return source.slug, defined, bool(_ACTORS_SECTION.search(source.body.text))
+    return source.slug, defined, may_list_actors(source)
+
+
+def _may_list_actors(source: AnySource) -> bool:
+    """Whether a body may hold a `## Who's who` section (see `_ACTORS_SECTION`)."""
+    return bool(_ACTORS_SECTION.search(source.body.text))
 
 
 def _standing(explainer: Explainer, mentions: tuple[str, ...]) -> tuple[object, ...]:
@@ -289,7 +307,12 @@ def assemble(
 
     name_index = _name_index(source.spec for source in sources.actors)
     lifted_actors = _lift_body_actors(
-        sources.explainers, renderer, base, file_actors, name_index, content_links
+        sources.explainers,
+        renderer,
+        SiteResolver(
+            base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links
+        ),
+        memo.may_list_actors if memo else _may_list_actors,
     )
     inline = _first_inline_definitions(sources.explainers, lifted_actors)
     actor_names = {
@@ -426,22 +449,17 @@ def _name_index(specs: Iterable[ActorSpec]) -> dict[str, str]:
 def _lift_body_actors(
     explainers: Sequence[AnySource],
     renderer: MarkdownRenderer,
-    base: BaseUrl,
-    file_actors: dict[str, ActorSource],
-    name_index: dict[str, str],
-    content_links: dict[str, str],
+    resolver: SiteResolver,
+    may_list_actors: Callable[[AnySource], bool],
 ) -> dict[str, tuple[ActorSpec, ...]]:
     """Actors written as a `## Who's who` section, read before mentions can be checked.
 
     Mentions anywhere in the site may name these actors, so they must be known before any body
     is rendered for real. Only the few files that have such a section are read twice.
     """
-    resolver = SiteResolver(
-        base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links
-    )
     lifted: dict[str, tuple[ActorSpec, ...]] = {}
     for source in explainers:
-        if not _ACTORS_SECTION.search(source.body.text):
+        if not may_list_actors(source):
             continue
         body = renderer.render_body(
             source.body.text, path=source.path, first_line=source.body.place.line, resolver=resolver

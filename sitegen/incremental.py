@@ -410,7 +410,7 @@ class PageRenderer:
         stale_paths, refreshed = (set(), []) if everything else self._index.stale_pages(site)
         renderer = Renderer(self._environment(site), files.template_paths)
         jobs = {job.path: job for job in _jobs(site)}
-        result = Rendered({}, [], renderer.problems, jobs, refreshed)
+        result = Rendered({}, [], [], jobs, refreshed)
         for job in jobs.values():
             again = everything or job.template in stale or job.path in stale_paths
             self._render_into(result, job, site, renderer, again)
