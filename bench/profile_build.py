@@ -19,9 +19,10 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -49,27 +50,26 @@ def timed_stages(table: dict[str, list[float]]) -> Iterator[None]:
     """Wrap each stage's function so that its wall and CPU seconds are added to `table`."""
     import importlib
 
-    originals: list[tuple[Any, str, Callable[..., Any]]] = []
-    for owner, name, label in STAGES:
-        target = importlib.import_module(owner) if isinstance(owner, str) else owner
-        original = getattr(target, name)
-
-        def wrapper(*args: Any, _original: Any = original, _label: str = label, **kw: Any) -> Any:
-            wall, cpu = time.perf_counter(), _cpu()
-            try:
-                return _original(*args, **kw)
-            finally:
-                spent = table.setdefault(_label, [0.0, 0.0])
-                spent[0] += time.perf_counter() - wall
-                spent[1] += _cpu() - cpu
-
-        setattr(target, name, wrapper)
-        originals.append((target, name, original))
-    try:
+    with ExitStack() as patches:
+        for owner, name, label in STAGES:
+            target = importlib.import_module(owner) if isinstance(owner, str) else owner
+            patches.enter_context(
+                patch.object(target, name, _timed(getattr(target, name), label, table))
+            )
         yield
-    finally:
-        for target, name, original in originals:
-            setattr(target, name, original)
+
+
+def _timed(original: Callable[..., Any], label: str, table: dict[str, list[float]]) -> Any:
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        wall, cpu = time.perf_counter(), _cpu()
+        try:
+            return original(*args, **kw)
+        finally:
+            spent = table.setdefault(label, [0.0, 0.0])
+            spent[0] += time.perf_counter() - wall
+            spent[1] += _cpu() - cpu
+
+    return wrapper
 
 
 def main(argv: Sequence[str] | None = None) -> int:

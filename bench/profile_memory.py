@@ -18,10 +18,11 @@ import linecache
 import os
 import sys
 import tracemalloc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,9 +58,8 @@ def reporting(top: int, frames: int) -> Iterator[None]:
     `render_into` (counted by the outputs it hands over)."""
     render = importlib.import_module("sitegen.render")
     assemble = importlib.import_module("sitegen.assemble")
-    originals: list[tuple[Any, str, Callable[..., Any]]] = []
 
-    def after(owner: Any, name: str, label: str) -> None:
+    def after(owner: Any, name: str, label: str) -> Any:
         original = getattr(owner, name)
 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -67,8 +67,7 @@ def reporting(top: int, frames: int) -> Iterator[None]:
             report(label, top, frames)
             return result
 
-        setattr(owner, name, wrapper)
-        originals.append((owner, name, original))
+        return patch.object(owner, name, wrapper)
 
     original_render = render.render_into
 
@@ -87,15 +86,12 @@ def reporting(top: int, frames: int) -> Iterator[None]:
         report("after rendering", top, frames)
         return result
 
-    after(build_module, "parse_sources", "after parsing")
-    after(assemble, "assemble", "after assembling (the Markdown rendered)")
-    render.render_into = render_into
-    originals.append((render, "render_into", original_render))
-    try:
+    with (
+        after(build_module, "parse_sources", "after parsing"),
+        after(assemble, "assemble", "after assembling (the Markdown rendered)"),
+        patch.object(render, "render_into", render_into),
+    ):
         yield
-    finally:
-        for owner, name, original in originals:
-            setattr(owner, name, original)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
