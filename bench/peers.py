@@ -33,6 +33,7 @@ from corpus import (
 )
 
 BENCH = Path(__file__).resolve().parent
+REPOSITORY = BENCH.parent
 PEERS = BENCH / "peers"
 FILES = BENCH / "peer_files"
 BASE_PATH = "/news/"
@@ -103,11 +104,29 @@ class Tool:
 
 @dataclass
 class Sitegen(Tool):
+    """sitegen as a user gets it: by default this checkout `pip install`ed (not editable) into
+    a virtual environment of its own, like each peer, so that it starts with compiled modules
+    and without whatever the bench's own interpreter loads at start-up (its `.pth` files).
+    `launcher` replaces that with a given command."""
+
     launcher: list[str] = field(default_factory=list)
+
+    def install(self) -> None:
+        if self.launcher:
+            return
+        venv = venv_with("sitegen-venv", [str(REPOSITORY)])
+        # The checkout changes between runs: put its current code in, dependencies kept.
+        pip = [str(venv / "bin" / "pip"), "install", "--quiet", "--force-reinstall", "--no-deps"]
+        run_quiet([*pip, str(REPOSITORY)])
+        self.launcher = [str(venv / "bin" / "sitegen")]
 
     def version(self) -> str:
         code = "import sitegen; print(sitegen.__version__)"
-        python = self.launcher[0] if self.launcher[1:2] == ["-m"] else sys.executable
+        beside = Path(self.launcher[0]).with_name("python")  # a console script's interpreter
+        if self.launcher[1:2] == ["-m"]:
+            python = self.launcher[0]
+        else:
+            python = str(beside) if beside.exists() else sys.executable
         done = subprocess.run(
             [python, "-c", code], capture_output=True, text=True, env={**os.environ, **self.env}
         )
@@ -411,9 +430,10 @@ def _with_slug(matter: str, spec: ExplainerSpec) -> str:
     return "\n".join(out)
 
 
-def all_tools(sitegen_command: str, sitegen_env: dict[str, str]) -> list[Tool]:
+def all_tools(sitegen_command: str = "") -> list[Tool]:
+    """Every tool; `sitegen_command` runs sitegen instead of the checkout installed by the bench."""
     return [
-        Sitegen("sitegen", env=sitegen_env, launcher=shlex.split(sitegen_command)),
+        Sitegen("sitegen", launcher=shlex.split(sitegen_command)),
         Hugo("Hugo"),
         Eleventy("Eleventy"),
         Pelican("Pelican"),

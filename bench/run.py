@@ -6,7 +6,7 @@ PSS, see measure.py) of the whole process tree; medians, each with its ratio to 
 and output live on a RAM disk (/dev/shm) so the disk is not what is measured.
 
     python bench/run.py [--sizes 100,1000,10000] [--tools sitegen,Hugo] [--runs 3] [--cold-only]
-                        [--sitegen "python -m sitegen"] [--json out.json] [--markdown out.md]
+                        [--sitegen COMMAND] [--json out.json] [--markdown out.md]
     python bench/run.py --report a.json b.json [--markdown out.md]
 
 Every finished tool and size is saved at once to --json, so that long runs can be split (the
@@ -67,18 +67,16 @@ class Result:
         return statistics.median(values) if values else None
 
 
-def default_sitegen() -> str:
-    """This interpreter's sitegen: `python -m sitegen` from the repository root runs the
-    checkout, and no launcher (a pyenv shim costs a second per start) is timed with it."""
-    return f"{sys.executable} -m sitegen"
-
-
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
     parser.add_argument("--tools", default="", help="comma-separated (default: all)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sitegen", default=default_sitegen(), help="command that runs sitegen")
+    parser.add_argument(
+        "--sitegen",
+        default="",
+        help="command that runs sitegen (default: this checkout, installed into bench/peers/)",
+    )
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/sitegen-bench"))
     parser.add_argument("--markdown", type=Path, help="also write the tables here")
     parser.add_argument("--all-peers", action="store_true", help="run every peer at 100,000 too")
@@ -97,11 +95,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def selected_tools(args: argparse.Namespace) -> list[peers.Tool]:
-    # The checkout this bench belongs to comes first, so that `python -m sitegen` run from the
-    # corpus folder measures it rather than some other installed copy.
-    path = [str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]
-    env = {"PYTHONPATH": os.pathsep.join(part for part in path if part)}
-    tools = peers.all_tools(args.sitegen, env)
+    tools = peers.all_tools(args.sitegen)
     if args.tools:
         wanted = {name.strip().lower() for name in args.tools.split(",")}
         unknown = wanted - {tool.name.lower() for tool in tools}
@@ -286,7 +280,7 @@ def load(paths: Sequence[Path]) -> tuple[Results, dict[str, str], str]:
 
 
 def report(results: Results, versions: dict[str, str], note: str) -> str:
-    order = [tool.name for tool in peers.all_tools("sitegen", {})]
+    order = [tool.name for tool in peers.all_tools()]
     names = [name for name in order if any(key[0] == name for key in results)]
     sizes = sorted({size for _, size in results})
     return "\n".join(
