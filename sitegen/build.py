@@ -291,7 +291,11 @@ def _runner(
     `share=False`: this process leaves all the work to workers (`parallel.fork_map`).
     """
 
-    def run_chunks(task: Callable[[Sequence[Any]], Any], items: Sequence[Any]) -> list[Any]:
+    def run_chunks(
+        task: Callable[[Sequence[Any]], Any],
+        items: Sequence[Any],
+        weight: Callable[[Any], float] | None = None,
+    ) -> list[Any]:
         kept = cache.take_fresh() if cache else None
         parent = os.getpid()
 
@@ -307,7 +311,7 @@ def _runner(
         if workers <= 1 and run > 0:
             results = [chunk(items[start : start + run]) for start in range(0, len(items), run)]
         else:
-            results = map_chunks(chunk, items, workers, share=share)
+            results = map_chunks(chunk, items, workers, share=share, weight=weight)
         if cache and kept:
             cache.absorb(kept)
         values = []

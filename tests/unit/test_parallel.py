@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sitegen.parallel import can_fork, fork_map, in_child
+from sitegen.parallel import can_fork, chunks, fork_map, in_child
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 
@@ -47,3 +47,21 @@ def test_without_a_share_the_caller_only_collects() -> None:
     assert [index for index, _pid in done] == list(range(6))
     assert all(pid != parent for _index, pid in done)
     assert len({pid for _index, pid in done}) == 2
+
+
+def test_chunks_are_contiguous_runs_of_about_equal_length() -> None:
+    runs = chunks(list(range(100)), 2)
+    assert [item for run in runs for item in run] == list(range(100))
+    assert len(runs) == 8 and {len(run) for run in runs[:-1]} == {13}
+
+
+@pytest.mark.parametrize("heavy_at", [0, 50, 99])
+def test_weighted_chunks_hold_about_equal_weight(heavy_at: int) -> None:
+    """Ten heavy items among a hundred light ones, as actor pages among explainer pages."""
+    weights = [1.0] * 100
+    weights[heavy_at : heavy_at + 10] = [20.0] * len(weights[heavy_at : heavy_at + 10])
+    runs = chunks(list(range(100)), 2, weights.__getitem__)
+    assert [item for run in runs for item in run] == list(range(100))
+    assert len(runs) <= 8
+    share = sum(weights) / 8
+    assert max(sum(weights[item] for item in run) for run in runs) < share + 20
