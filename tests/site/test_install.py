@@ -56,3 +56,28 @@ def test_installed_wheel_builds_a_content_only_site(tmp_path: Path) -> None:
     ).stdout.strip()
     assert "site-packages" in theme, "the installed package must use the theme inside the wheel"
     assert not (Path(theme) / "static" / "images").exists(), "the demo's images are not the theme's"
+    compiled = subprocess.run(
+        [str(python), "-c", _LOADS_COMPILED],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    assert int(compiled.stdout) >= 10, "the wheel carries the theme's templates compiled"
+
+
+_LOADS_COMPILED = """
+from sitegen.load import load_site
+from sitegen.render import COMPILED_THEME, make_environment
+from pathlib import Path
+import tempfile
+files, _ = load_site(Path(tempfile.mkdtemp()))
+env = make_environment(files.templates)
+def refuse(*args, **kwargs):
+    raise AssertionError("compiled a template the wheel carries compiled")
+env.compile = refuse
+for name in files.templates:
+    env.get_template(name)
+print(len(list(COMPILED_THEME.glob("*.jbc"))))
+"""
