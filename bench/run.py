@@ -123,16 +123,21 @@ def edit(path: Path, run: int) -> None:
     path.write_text(f"{text} The minister later clarified the remark ({run}).\n", "utf-8")
 
 
-def build(tool: peers.Tool, paths: peers.Paths, timeout: float, *, rebuild: bool) -> measure.Sample:
+def build(
+    tool: peers.Tool, paths: peers.Paths, timeout: float, *, rebuild: bool, memory: bool = False
+) -> measure.Sample:
+    """One build, timed; with `memory`, its memory sampled instead (which slows it down)."""
     env = {**os.environ, **tool.env}
     command = tool.command(paths, rebuild=rebuild)
-    return measure.run(command, paths.project, env, timeout)
+    return measure.run(command, paths.project, env, timeout, sample_memory=memory)
 
 
 def bench_tool(
     tool: peers.Tool, spec: corpus.Corpus, root: Path, args: argparse.Namespace
 ) -> Result:
-    """Write the corpus for `tool` under `root`, then cold / no-change / one-edit, --runs times."""
+    """Write the corpus for `tool` under `root`, then cold / no-change / one-edit, --runs times,
+    then one more cold build whose memory is sampled (`measure.run`: sampling would slow the
+    timed builds)."""
     if root.exists():
         shutil.rmtree(root)
     paths = peers.Paths(project=root / "src", out=root / "out")
@@ -147,27 +152,37 @@ def bench_tool(
             if kind == "edit":
                 edit(target, run)
             sample = build(tool, paths, args.timeout, rebuild=rebuild)
-            if sample.timed_out:
-                result.error = (
-                    f"{kind} build killed after {args.timeout:.0f} s (--timeout), "
-                    f"{sample.cpu:.0f} s CPU, peak memory {mebibytes(sample.peak_memory)} so far"
-                )
-                log(f"  {tool.name} FAILED: {result.error}")
-                return result
-            if sample.returncode != 0:
-                result.error = f"{kind} build exit {sample.returncode}: {sample.stderr.strip()}"
-                log(f"  {tool.name} FAILED: {result.error[:2000]}")
+            if failed(tool, kind, sample, result, args.timeout):
                 return result
             getattr(result, kind).append(sample.seconds)
             getattr(result, CPU_OF[kind]).append(sample.cpu)
-            if kind == "cold":
-                result.memory.append(sample.peak_memory)
-                result.rss.append(sample.peak_rss)
             log(f"  {tool.name} run {run + 1} {kind}: {sample.seconds:.2f} s, "
-                f"CPU {sample.cpu:.2f} s, {sample.peak_memory / 2**20:.0f} MiB PSS "
-                f"({sample.peak_rss / 2**20:.0f} MiB RSS summed), "
-                f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
+                f"CPU {sample.cpu:.2f} s, load {os.getloadavg()[0]:.1f}")  # fmt: skip
+    clean(tool, paths)
+    sample = build(tool, paths, args.timeout, rebuild=False, memory=True)
+    if not failed(tool, "memory", sample, result, args.timeout):
+        result.memory.append(sample.peak_memory)
+        result.rss.append(sample.peak_rss)
+        pss, rss = sample.peak_memory / 2**20, sample.peak_rss / 2**20
+        log(f"  {tool.name} memory: {pss:.0f} MiB PSS ({rss:.0f} MiB RSS summed)")
     return result
+
+
+def failed(
+    tool: peers.Tool, kind: str, sample: measure.Sample, result: Result, timeout: float
+) -> bool:
+    """Whether the build failed or ran out of time; if so, `result.error` says how."""
+    if sample.timed_out:
+        result.error = (
+            f"{kind} build killed after {timeout:.0f} s (--timeout), "
+            f"{sample.cpu:.0f} s CPU, peak memory {mebibytes(sample.peak_memory)} so far"
+        )
+    elif sample.returncode != 0:
+        result.error = f"{kind} build exit {sample.returncode}: {sample.stderr.strip()}"
+    else:
+        return False
+    log(f"  {tool.name} FAILED: {result.error[:2000]}")
+    return True
 
 
 def seconds(value: float | None) -> str:
