@@ -128,6 +128,10 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates never change under an environment (a change makes a new one), so each
+        # `{% include %}` need not ask whether its template is stale, nor keep an LRU order.
+        auto_reload=False,
+        cache_size=-1,
     )
     env.globals.update({name: getattr(metadata, name) for name in metadata.__all__})
     return env
