@@ -282,13 +282,15 @@ def _runner(
     *,
     run: int = 0,
     share: bool = True,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Any:
     """A `run_chunks` for the stages: chunks in `workers` processes, and what each worker added
     to the cache (and how many files it wrote) merged back into this process.
 
     In one process, `run` > 0 still cuts the work into runs of that many items, so that the
     cache entries each run adds are packed as it ends rather than all held to the last.
-    `share=False`: this process leaves all the work to workers (`parallel.fork_map`).
+    `share=False`: this process leaves all the work to workers (`parallel.fork_map`), and
+    does `meanwhile()` while they work.
     """
 
     def run_chunks(
@@ -311,7 +313,9 @@ def _runner(
         if workers <= 1 and run > 0:
             results = [chunk(items[start : start + run]) for start in range(0, len(items), run)]
         else:
-            results = map_chunks(chunk, items, workers, share=share, weight=weight)
+            results = map_chunks(
+                chunk, items, workers, share=share, weight=weight, meanwhile=meanwhile
+            )
         if cache and kept:
             cache.absorb(kept)
         values = []
@@ -401,9 +405,6 @@ def check(
 
     `files` (from `load_site`, possibly listed without reading) saves loading the site again.
     """
-    from sitegen.assemble import assemble
-    from sitegen.markdown import MarkdownRenderer
-
     report = Report()
     if files is None:
         files, problems = load_site(options.root)
@@ -413,6 +414,9 @@ def check(
     report.extend(problems)
     stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
     sources = parse_sources(files, config, options.drafts, report, cache, stats)
+    from sitegen.assemble import assemble  # after the parse, which may import it meanwhile
+    from sitegen.markdown import MarkdownRenderer
+
     markdown = MarkdownRenderer(allow_html=config.allow_html)
     renderer = CachedMarkdown(markdown, cache) if cache else markdown
     # Workers pay only for real work: after a small edit, nearly every body is in the cache.
@@ -452,13 +456,20 @@ def parse_sources(
 
     # The records are kept, and the assembly's workers fork from this process: it parses
     # nothing itself, so that a parse's garbage does not leave holes among them.
-    runner = _runner(workers, cache, share=False)
+    runner = _runner(workers, cache, share=False, meanwhile=_import_later_stages)
     parsed = [item for chunk in runner(parse_chunk, files.content) for item in chunk]
     for item in parsed:
         report.extend(item.problems)
         if stats is not None and item.stat is not None and item.key is not None:
             stats[item.path] = (item.stat, item.key)
     return sources_of(item.source for item in parsed)
+
+
+def _import_later_stages() -> None:
+    """Import the Markdown and template engines while the parse workers work: on a small
+    site these imports take about as long as the parse itself."""
+    import sitegen.assemble
+    import sitegen.render  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)

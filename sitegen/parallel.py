@@ -94,20 +94,30 @@ def map_chunks(
     *,
     share: bool = True,
     weight: Callable[[T], float] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """`task` applied to contiguous chunks of `items`, in order, across `workers` processes.
 
     `task` runs in forked children, so what it changes in its own process is lost: everything
-    it produces must be in its return value (which must be picklable). `share` as in
-    `fork_map`, `weight` as in `chunks`.
+    it produces must be in its return value (which must be picklable). `share` and `meanwhile`
+    as in `fork_map`, `weight` as in `chunks`.
     """
     parts = chunks(items, workers, weight)
     if workers <= 1 or len(parts) <= 1:
         return [task(part) for part in parts]
-    return fork_map(lambda index: task(parts[index]), len(parts), workers, share=share)
+    return fork_map(
+        lambda index: task(parts[index]), len(parts), workers, share=share, meanwhile=meanwhile
+    )
 
 
-def fork_map(task: Callable[[int], R], count: int, workers: int, *, share: bool = True) -> list[R]:
+def fork_map(
+    task: Callable[[int], R],
+    count: int,
+    workers: int,
+    *,
+    share: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[R]:
     """`task(0) .. task(count - 1)` across `workers` processes, results in order.
 
     This process is one of the workers: it forks `workers - 1` children and takes its own
@@ -120,7 +130,8 @@ def fork_map(task: Callable[[int], R], count: int, workers: int, *, share: bool 
     results: for a stage whose results it keeps and later forks other workers from. Doing
     the work itself would leave the garbage of that work (a parse's syntax trees) as holes all
     through the memory its results sit in; the next workers' allocations would fill those
-    holes, and so copy nearly every page they share with it.
+    holes, and so copy nearly every page they share with it. `meanwhile`, if given, is called
+    in this process once the children are forked: work of its own that they need not inherit.
     """
     if workers <= 1 or count <= 1:
         return [task(index) for index in range(count)]
@@ -131,6 +142,8 @@ def fork_map(task: Callable[[int], R], count: int, workers: int, *, share: bool 
     children = [_fork_child(task, count, workers, one) for one in range(first, workers)]
     results: dict[int, R] = {}
     try:
+        if meanwhile is not None:
+            meanwhile()
         if share:
             results.update((index, task(index)) for index in range(0, count, workers))
         while children:
