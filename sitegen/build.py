@@ -40,8 +40,8 @@ from sitegen.config import parse_config, zone_of
 from sitegen.diagnostics import Diagnostic, Place, Report
 from sitegen.frontmatter import HAS_LIBYAML, parse_document
 from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
-from sitegen.model import Actor, Explainer, Quote, Site, SiteConfig
-from sitegen.parallel import in_child, map_chunks, worker_count
+from sitegen.model import Site, SiteConfig
+from sitegen.parallel import map_chunks, worker_count
 from sitegen.parse import (
     ActorSource,
     ExplainerOutline,
@@ -104,14 +104,6 @@ class BuildResult:
         return not self.report.has_errors
 
 
-CHECK_IN_CHILD_FROM = 20_000
-"""Content files from which the site is checked in a child process (`parallel.in_child`): it
-leaves the memory that parsing and assembling fragment behind, and forks the render workers
-from a process holding only the model, but sending the model back costs time (about 2 s at
-10,000 explainers). Measured at 10,000 on 2 cores, cold, 3 runs: in this process 19.5 s and
-250 MiB (summed PSS), in a child 22.1 s and 221 MiB; at 1,000, 1.91 s against 2.05 s. At
-100,000 the memory matters more than those seconds."""
-
 LIBYAML_NOTICE = (
     "PyYAML was installed without libyaml, so front matter is read about 3 times slower; "
     "reinstall it with libyaml (for example `pip install --force-reinstall --no-binary pyyaml "
@@ -168,16 +160,11 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
     if cache:
         cache.forget_stamp()  # until this build has succeeded
 
-    def checked_and_cached() -> CheckResult:
-        if cache:
-            cache.load()
-        checked = check(options, files=files, load_problems=problems, cache=cache)
-        if cache:
-            cache.save_entries(checked.stats)
-        return checked
-
-    huge = len(files.content) >= CHECK_IN_CHILD_FROM and worker_count(len(files.content)) > 1
-    checked = in_child(checked_and_cached, model_parts()) if huge else checked_and_cached()
+    if cache:
+        cache.load()
+    checked = check(options, files=files, load_problems=problems, cache=cache)
+    if cache:
+        cache.save_entries(checked.stats)
     result = BuildResult(checked.report, checked.site)
     if checked.ok and checked.site is not None:
         _write(options, checked, result, cache, on_progress)
@@ -185,15 +172,6 @@ def _build(options: BuildOptions, on_progress: Progress | None = None) -> BuildR
         listing = folder_listing(options.out_dir)
         cache.save_stamp(Stamp(inputs, listing, tuple(result.report), result.files_written))
     return result
-
-
-def model_parts() -> tuple[type, ...]:
-    """The site model's objects that the child which checked the site sends back as pickles of
-    their own (sitegen/parallel.py `in_child`): one pickle of the whole model would hold all
-    of it twice on each side."""
-    from sitegen.assemble import PackedExplainer
-
-    return (PackedExplainer, Explainer, Quote, Actor)
 
 
 def _write(

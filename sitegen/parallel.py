@@ -13,8 +13,6 @@ work is too small to pay for starting a pool, everything runs in the calling pro
 from __future__ import annotations
 
 import contextlib
-import copyreg
-import io
 import os
 import pickle
 import signal
@@ -156,27 +154,6 @@ def fork_map(
     return [results[index] for index in range(count)]
 
 
-def in_child(task: Callable[[], R], parts: tuple[type, ...] = ()) -> R:
-    """`task()` run in a forked child, its result sent back.
-
-    For a stage that builds up much more memory than it returns (parsing and assembling a big
-    site leave fragments of freed objects behind that a process never gives back): the child
-    exits with all of it, and this process receives just the result, packed tight, before it
-    forks the next stage's workers. Objects of the types in `parts` travel as pickles of their
-    own, so that no pickle memo ever holds the whole result (see `_PartWriter`).
-    """
-    sys.stdout.flush()
-    sys.stderr.flush()
-    _trim_memory()
-    pid, spool = _fork_child(lambda _index: task(), 1, 1, 0, parts)
-    try:
-        result: R = _collect(pid, spool)[0]
-    except BaseException:
-        _stop(pid, spool)
-        raise
-    return result
-
-
 def _trim_memory() -> None:
     """Give memory freed by earlier stages back to the system before forking, so that children
     do not start out with it mapped (glibc keeps freed heap pages unless asked)."""
@@ -192,7 +169,7 @@ def _trim_memory() -> None:
 
 
 def _fork_child(
-    task: Callable[[int], R], count: int, workers: int, share: int, parts: tuple[type, ...] = ()
+    task: Callable[[int], R], count: int, workers: int, share: int
 ) -> tuple[int, BinaryIO]:
     """Fork a child that computes its share and writes the results to an unnamed temporary
     file, then exits. Through a file rather than a pipe, the child need not wait, holding all
@@ -210,13 +187,12 @@ def _fork_child(
         return pid, spool
     status = 0  # in the child from here on: never return into the parent's code
     try:
-        writer = _PartWriter(spool, parts)
         try:
             for index in range(share, count, workers):
-                writer.record(("ok", index, task(index)))
-            writer.record(("done", 0, None))
+                _record(spool, ("ok", index, task(index)))
+            _record(spool, ("done", 0, None))
         except BaseException as err:
-            writer.record(("error", 0, _portable(err)))
+            _record(spool, ("error", 0, _portable(err)))
         spool.flush()
     except BaseException:
         status = 1
@@ -224,99 +200,22 @@ def _fork_child(
         os._exit(status)
 
 
-_PART = b"p"
-_RECORD = b"r"
-
-
-class _PartWriter:
-    """Writes records to a spool, each object of the `parts` types as a pickle of its own.
-
-    An object in a pickle's memo stays alive until the whole pickle is written or read, and so
-    does each dataclass's list of field values made to pickle it: for a whole site's model in
-    one pickle, about as much memory again, left behind as scattered holes once the memo is
-    freed. A part is written once, before the first pickle that refers to it (which then holds
-    only its number), so the reader can build each part as soon as it is read, with a memo of
-    one part's size, and objects shared between parts stay shared.
-
-    Parts are found through the pickler's `dispatch_table`, which the pickler consults only for
-    objects of those types; a `persistent_id` method would be a Python call for every object
-    pickled, which made sending back a 10,000-explainer model take over two seconds.
-    """
-
-    def __init__(self, spool: BinaryIO, parts: tuple[type, ...]) -> None:
-        self.spool = spool
-        self.numbers: dict[int, int] = {}
-        self.roots: list[object] = []
-        self.table = dict(copyreg.dispatch_table)
-        self.table.update((part, self._reduce_part) for part in parts)
-        self.own_reducers = {part: copyreg.dispatch_table.get(part) for part in parts}
-
-    def record(self, value: object) -> None:
-        self._write(_RECORD, value)
-
-    def _reduce_part(self, obj: object) -> str | tuple[Any, ...]:
-        """A part inside another pickle as a reference by number; the part being written as
-        itself."""
-        if obj is self.roots[-1]:
-            own = self.own_reducers[type(obj)]
-            return own(obj) if own else obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
-        return _part, (self._number(obj),)
-
-    def _number(self, obj: object) -> int:
-        """The part number of `obj`, writing it (and, first, the parts it holds) if new."""
-        found = self.numbers.get(id(obj))
-        if found is None:
-            self._write(_PART, obj)
-            found = self.numbers[id(obj)] = len(self.numbers)
-        return found
-
-    def _write(self, tag: bytes, value: object) -> None:
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = self.table
-        self.roots.append(value)
-        try:
-            pickler.dump(value)
-        finally:
-            self.roots.pop()
-        self.spool.write(tag)
-        self.spool.write(buffer.getbuffer())
-
-
-def _part(number: int) -> object:
-    """Stands in a pickle for a part written before it; `_PartUnpickler` resolves it."""
-    raise RuntimeError("a part reference read outside _collect")
-
-
-class _PartUnpickler(pickle.Unpickler):
-    def __init__(self, file: BinaryIO, parts: list[object]) -> None:
-        super().__init__(file)
-        self.parts = parts
-
-    def find_class(self, module: str, name: str) -> Any:
-        if module == __name__ and name == _part.__name__:
-            return self.parts.__getitem__
-        return super().find_class(module, name)
+def _record(spool: BinaryIO, value: object) -> None:
+    pickle.dump(value, spool, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:
     """A child's results, once it has written them all and exited."""
     _pid, status = os.waitpid(pid, 0)
     results: dict[int, Any] = {}
-    parts: list[object] = []
     error: BaseException | None = RuntimeError(f"a build worker (process {pid}) died")
     with spool:
         spool.seek(0)
         while status == 0:
-            tag = spool.read(1)
             try:
-                value = _PartUnpickler(spool, parts).load()
+                kind, index, value = pickle.load(spool)
             except Exception:  # nothing, or half a result
                 break
-            if tag == _PART:
-                parts.append(value)
-                continue
-            kind, index, value = value
             if kind == "ok":
                 results[index] = value
                 continue

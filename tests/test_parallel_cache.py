@@ -100,26 +100,19 @@ def _reference(root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> d
     return _snapshot(out)
 
 
-@pytest.mark.parametrize("check_in_child", [False, True])
-def test_parallel_build_is_byte_identical(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, check_in_child: bool
-) -> None:
+def test_parallel_build_is_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_files(tmp_path / "src", _site_files())
     expected = _reference(root, monkeypatch, tmp_path)
-    if check_in_child:  # as a huge site is: the model comes back from a child process
-        monkeypatch.setattr(build_module, "CHECK_IN_CHILD_FROM", 1)
     _build(root, monkeypatch, workers=2, cache=False, out=tmp_path / "parallel")
     assert _snapshot(tmp_path / "parallel") == expected
     assert "story-03/index.html" in expected and "actors/fay-holm/index.html" in expected
 
 
-@pytest.mark.parametrize(("workers", "check_in_child"), [(1, False), (2, False), (2, True)])
+@pytest.mark.parametrize("workers", [1, 2])
 def test_cached_builds_match_fresh_builds_through_edits(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int, check_in_child: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
     root = write_files(tmp_path / "src", _site_files())
-    if check_in_child:
-        monkeypatch.setattr(build_module, "CHECK_IN_CHILD_FROM", 1)
     out = tmp_path / "site"
     edits: list[dict[str, str | bytes]] = [
         {},  # a warm rebuild of the same content

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sitegen.parallel import can_fork, chunks, fork_map, in_child
+from sitegen.parallel import can_fork, chunks, fork_map
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 
@@ -35,10 +35,6 @@ def test_a_worker_that_dies_is_reported() -> None:
 
     with pytest.raises(RuntimeError, match="died"):
         fork_map(task, 4, 2)
-
-
-def test_in_child_returns_the_result() -> None:
-    assert in_child(lambda: {"site": (1, 2, 3)}) == {"site": (1, 2, 3)}
 
 
 def test_without_a_share_the_caller_only_collects() -> None:
