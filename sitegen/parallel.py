@@ -156,8 +156,9 @@ def fork_map(
 
 def _trim_memory() -> None:
     """Give memory freed by earlier stages back to the system before forking, so that children
-    do not start out with it mapped (glibc keeps freed heap pages unless asked)."""
-    if not sys.platform.startswith("linux"):
+    do not start out with it mapped (glibc keeps freed heap pages unless asked). Not for a
+    small process, which has little to give back and would pay for loading ctypes."""
+    if not sys.platform.startswith("linux") or _peak_kib() < TRIM_FROM_KIB:
         return
     import ctypes
     import ctypes.util
@@ -166,6 +167,16 @@ def _trim_memory() -> None:
     trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     if trim is not None:
         trim(0)
+
+
+TRIM_FROM_KIB = 64 * 1024
+"""Peak resident size from which a process trims its heap before forking."""
+
+
+def _peak_kib() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _fork_child(

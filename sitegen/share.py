@@ -22,7 +22,6 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -129,6 +128,8 @@ def share_images(
         if not cached.is_file() or cached.is_symlink():
             missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
+    from concurrent.futures import ThreadPoolExecutor  # only when there are cards to draw
+
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for done, _ in enumerate(pool.map(save_card, missing.keys(), missing.values()), 1):
             if on_progress is not None:
