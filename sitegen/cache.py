@@ -30,7 +30,6 @@ import os
 import pickle
 import secrets
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from sitegen.diagnostics import Diagnostic
+from sitegen.parse import compress_pickle, decompress_pickle
 
 if TYPE_CHECKING:  # the cache is read before a build knows it must render anything
     from markupsafe import Markup
@@ -246,7 +246,7 @@ class Fresh:
     used_parsed: set[bytes] = field(default_factory=set)
     used_markdown: set[bytes] = field(default_factory=set)
     packed: list[bytes] = field(default_factory=list)
-    """Markdown renderings only kept to be saved, as compressed pickles of entries (`_pack`)."""
+    """Markdown renderings only kept to be saved, as compressed pickles of entries."""
 
 
 class BuildCache:
@@ -271,7 +271,7 @@ class BuildCache:
             return
         self.stats = header["stats"]
         for table, entries in stored[1:]:
-            found = _unpack(entries) if isinstance(entries, bytes) else entries
+            found = decompress_pickle(entries) if isinstance(entries, bytes) else entries
             (self.parsed if table == "parsed" else self.markdown).update(found)
 
     # parsed front matter
@@ -328,7 +328,7 @@ class BuildCache:
                 del self.markdown[key]
         if pack:
             batches = _batches("markdown", fresh.markdown, list(fresh.markdown))
-            fresh.packed += [_pack(entries) for _name, entries in batches]
+            fresh.packed += [compress_pickle(entries) for _name, entries in batches]
             fresh.markdown = {}
         return fresh
 
@@ -413,15 +413,6 @@ def fast_pickling() -> None:
 
 def _by_value(getter: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[Any, ...]:
     return type(value), getter(value)
-
-
-def _pack(entries: dict[bytes, Any]) -> bytes:
-    return zlib.compress(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def _unpack(packed: bytes) -> dict[bytes, Any]:
-    entries: dict[bytes, Any] = pickle.loads(zlib.decompress(packed))
-    return entries
 
 
 _BATCH = 500
