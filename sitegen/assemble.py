@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from markupsafe import Markup
 
+from sitegen.compact import PackedExplainer, start_sharing
 from sitegen.diagnostics import Diagnostic, Place, did_you_mean
 from sitegen.markdown import ActorLink, BodySections, MarkdownRenderer, RenderedBody
 from sitegen.model import (
@@ -297,6 +297,7 @@ def assemble(
     may build them in worker processes (it returns each chunk's results, in order).
     """
     problems: list[Diagnostic] = []
+    start_sharing()
     base = config.base_url
     explainer_links, page_links = _claim_urls(sources, base, problems)
     file_actors = _file_actors(sources.actors, problems)
@@ -504,41 +505,6 @@ def merge_actor(base: Actor | None, spec: ActorSpec, link: str) -> Actor:
         same_as=spec.same_as or base.same_as,
         kind=spec.kind or base.kind,
     )
-
-
-class PackedExplainer(Explainer):
-    """An `Explainer` that keeps its body HTML compressed until a template asks for it.
-
-    The whole model is held while pages are rendered (any page may list any explainer), and
-    the body is most of an explainer's memory, yet only its own page shows it: compressed, a
-    10,000-explainer site holds tens of MB less, in the build and in every forked worker that
-    touches it. Reading `body_html` gives the same Markup as ever, so templates, `replace`,
-    equality and pickling behave as for a plain `Explainer`.
-    """
-
-    __slots__ = ("_packed_body",)
-
-    @property  # type: ignore[override]
-    def body_html(self) -> Markup:
-        return Markup(zlib.decompress(self._packed_body).decode("utf-8"))
-
-    @body_html.setter
-    def body_html(self, html: Markup) -> None:
-        # Reached only through object.__setattr__ (the dataclass __init__); level 1 because
-        # it compresses HTML nearly as well as 9 at a fraction of the time.
-        object.__setattr__(self, "_packed_body", zlib.compress(html.encode("utf-8"), 1))
-
-    def __getstate__(self) -> list[object]:
-        """The fields, with the body still compressed (to and from worker processes)."""
-        return [
-            self._packed_body if item.name == "body_html" else getattr(self, item.name)
-            for item in fields(self)
-        ]
-
-    def __setstate__(self, state: list[object]) -> None:
-        for item, value in zip(fields(self), state, strict=True):
-            name = "_packed_body" if item.name == "body_html" else item.name
-            object.__setattr__(self, name, value)
 
 
 # -- the builder -----------------------------------------------------------------------------------
