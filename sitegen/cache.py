@@ -48,9 +48,10 @@ if TYPE_CHECKING:  # the cache is read before a build knows it must render anyth
 CACHE_DIR = ".sitegen-cache"
 KEY_VARIABLE = "SITEGEN_CACHE_KEY_DIR"
 """Where the secret that signs cache files lives; default: the user's cache folder."""
-_DATA_FILE = "entries.pickle"
+_DATA_FILE = "entries-lz4.pickle"
 """Named anew when the layout of its entries changes (it was `build.pickle` before Markdown
-renderings were packed), so that another sitegen of the same version never misreads it."""
+renderings were packed, `entries.pickle` while they were packed with zlib), so that another
+sitegen of the same version never misreads it."""
 _STAMP_FILE = "stamp.pickle"
 _MAC_SIZE = 32
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import copyreg
 import pickle
-import zlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
+
+import lz4.block
 
 from sitegen.diagnostics import Diagnostic, Place
 from sitegen.fields import FieldReader
@@ -71,7 +72,7 @@ class Text:
 
 
 class PackedText(Text):
-    """A `Text` that keeps its text zlib-compressed: an explainer's body, which is most of its
+    """A `Text` that keeps its text compressed (`pack`): an explainer's body, which is most of its
     source record, is read once or twice per build while every record is held from parsing
     until the site is assembled (and copied into each worker that touches it).
 
@@ -84,12 +85,11 @@ class PackedText(Text):
 
     @property  # type: ignore[override]
     def text(self) -> str:
-        return zlib.decompress(self._packed).decode("utf-8", "surrogatepass")
+        return unpack(self._packed).decode("utf-8", "surrogatepass")
 
     @text.setter
     def text(self, text: str) -> None:  # reached only through the dataclass __init__
-        packed = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
-        object.__setattr__(self, "_packed", packed)
+        object.__setattr__(self, "_packed", pack(text.encode("utf-8", "surrogatepass")))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PackedText):
@@ -204,15 +204,31 @@ _BODY = _OWN_FIELDS.index("body")
 _ACTORS = _OWN_FIELDS.index("actors")
 
 
+def pack(data: bytes) -> bytes:
+    """`data` compressed for keeping in memory, or in the cache, until it is read again.
+
+    LZ4, not zlib: a build packs every record, body and explainer once and unpacks most of them
+    once or twice, and with zlib (level 1) that was about a seventh of a one-process build's
+    CPU (1,000 explainers: 3.16 s against 2.74 s with nothing packed, median of 4). LZ4 packs
+    them 4 to 11 times faster and unpacks them about 8 times faster (2.86 s), for data about a
+    quarter larger (explainers' page-only fields shrink 2.0 times instead of 2.7).
+    """
+    return lz4.block.compress(data)
+
+
+def unpack(packed: bytes) -> bytes:
+    """The bytes `pack` compressed."""
+    return lz4.block.decompress(packed)
+
+
 def compress_pickle(value: object) -> bytes:
-    """`value` as a zlib-compressed pickle: level 1, which compresses records and rendered
-    HTML nearly as well as level 9 at a fraction of the time."""
-    return zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    """`value` as a packed pickle."""
+    return pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def decompress_pickle(packed: bytes) -> Any:
-    """The value `compress_pickle` compressed."""
-    return pickle.loads(zlib.decompress(packed))
+    """The value `compress_pickle` packed."""
+    return pickle.loads(unpack(packed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +248,7 @@ class ExplainerOutline:
     actors: tuple[ActorSpec, ...] | None
     body: Text
     packed: bytes
-    """zlib-compressed pickle of the record's other fields."""
+    """Packed pickle of the record's other fields (`compress_pickle`)."""
 
     @classmethod
     def of(cls, source: ExplainerSource) -> ExplainerOutline:
