@@ -7,7 +7,6 @@ and builds the frozen `Site` that templates read. It does no I/O.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -45,18 +44,12 @@ from sitegen.parse import (
     PageSource,
     QuoteSpec,
     Text,
+    may_list_actors,
     text_direction,
 )
 from sitegen.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relative, slugify
 
 RESERVED_SLUGS = frozenset(("actors", "topics", "page", "static"))
-
-# A cheap filter for bodies that may hold an actors section: an ATX `## Actors` or the text line of
-# a setext heading, any spacing. A false match costs one extra render; a miss would lose actors.
-_ACTORS_SECTION = re.compile(
-    r"^ {0,3}(?:##[ \t]+)?(?:actors|who['\u2019]s[ \t]+who)[ \t#]*$", re.I | re.M
-)
-
 
 AnySource = ExplainerSource | ExplainerOutline
 
@@ -228,8 +221,11 @@ def _table_inputs(
 
 
 def _may_list_actors(source: AnySource) -> bool:
-    """Whether a body may hold a `## Who's who` section (see `_ACTORS_SECTION`)."""
-    return bool(_ACTORS_SECTION.search(source.body.text))
+    """Whether a body may hold a `## Who's who` section (`parse.may_list_actors`); an outline
+    was asked when it was made."""
+    if isinstance(source, ExplainerOutline):
+        return source.may_list_actors
+    return may_list_actors(source.body.text)
 
 
 def _standing(explainer: Explainer, mentions: tuple[str, ...]) -> tuple[object, ...]:

@@ -398,8 +398,9 @@ def check(
     markdown = MarkdownRenderer(allow_html=config.allow_html)
     renderer = CachedMarkdown(markdown, cache) if cache else markdown
     # Workers pay only for real work: after a small edit, nearly every body is in the cache.
-    bodies = ((s.path, s.body.place.line, s.body.text) for s in sources.explainers)
-    workers = worker_count(cache.unrendered(bodies) if cache else len(sources.explainers))
+    workers = worker_count(
+        cache.unrendered(sources.explainers) if cache else len(sources.explainers)
+    )
     runner = _runner(workers, cache, run=CACHE_RUN if cache else 0)
     site, problems = assemble(config, sources, renderer, __version__, run_chunks=runner)
     report.extend(problems)
