@@ -28,7 +28,6 @@ import hmac
 import io
 import os
 import pickle
-import secrets
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +80,8 @@ def _secret() -> bytes | None:
             if len(key) >= 32:
                 return key
         path.parent.mkdir(parents=True, exist_ok=True)
+        import secrets  # here: made once per user, and loading it costs every build 1 ms
+
         key = secrets.token_bytes(32)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as stream:

@@ -21,8 +21,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -87,8 +85,10 @@ def _index(
 ) -> tuple[list[Output], list[Diagnostic]]:
     """Stage every indexed page into a temporary folder, run Pagefind, return its bundle; none
     when search is off."""
+    if not site.config.search:
+        return [], []
     wanted = sorted(indexed_paths(site))
-    if not site.config.search or not wanted:  # nothing to search: the page lists nothing too
+    if not wanted:  # nothing to search: the page lists nothing too
         return [], []
     executable = pagefind_executable()
     if executable is None:
@@ -99,6 +99,8 @@ def _index(
                 "leave search out"
             )
         ]
+    import tempfile  # here, as subprocess in `_run`: a site without search never loads them
+
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=work_in) as work:
         pages, bundle = Path(work, "pages"), Path(work, "bundle")
         for path in wanted:
@@ -122,6 +124,8 @@ def _run(executable: str, pages: Path, bundle: Path, language: str, gentle: bool
     """Run Pagefind; the reason it failed, or None. `gentle` runs it at a low priority."""
     command = [executable, "--site", str(pages), "--output-path", str(bundle)]
     command += ["--root-selector", "main", "--force-language", language.lower(), "--silent"]
+    import subprocess
+
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

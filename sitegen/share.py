@@ -103,6 +103,16 @@ def card_of(site: Site, explainer: Explainer) -> Card:
     )
 
 
+def _draw(missing: dict[Path, Card], on_progress: Callable[[int, int], None] | None) -> None:
+    """Draw the missing cards into the cache, on threads."""
+    from concurrent.futures import ThreadPoolExecutor  # only when there are cards to draw
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for done, _ in enumerate(pool.map(save_card, missing.keys(), missing.values()), 1):
+            if on_progress is not None:
+                on_progress(done, len(missing))
+
+
 def share_images(
     site: Site, cache_dir: Path, on_progress: Callable[[int, int], None] | None = None
 ) -> list[Output]:
@@ -128,12 +138,8 @@ def share_images(
         if not cached.is_file() or cached.is_symlink():
             missing[cached] = card
         outputs.append(Output(share_path(site, explainer), source=cached))
-    from concurrent.futures import ThreadPoolExecutor  # only when there are cards to draw
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for done, _ in enumerate(pool.map(save_card, missing.keys(), missing.values()), 1):
-            if on_progress is not None:
-                on_progress(done, len(missing))
+    if missing:
+        _draw(missing, on_progress)
     if cached_ok:
         _prune(cache_dir, {output.source for output in outputs})
     return outputs
