@@ -115,9 +115,11 @@ class Sitegen(Tool):
         if self.launcher:
             return
         venv = venv_with("sitegen-venv", [str(REPOSITORY)])
-        # The checkout changes between runs: put its current code in, dependencies kept.
-        pip = [str(venv / "bin" / "pip"), "install", "--quiet", "--force-reinstall", "--no-deps"]
+        # The checkout changes between runs: first any dependency it has gained, then its
+        # current code (same version number, so only a forced reinstall puts it in).
+        pip = [str(venv / "bin" / "pip"), "install", "--quiet"]
         run_quiet([*pip, str(REPOSITORY)])
+        run_quiet([*pip, "--force-reinstall", "--no-deps", str(REPOSITORY)])
         self.launcher = [str(venv / "bin" / "sitegen")]
 
     def version(self) -> str:
