@@ -516,9 +516,9 @@ class CachedMarkdown:
         """A plain sentence (most key points and timeline entries) is rendered again rather than
         cached: escaping it costs less than its cache key, and it would take room in the cache
         file and time to save and load (1% of a first build's work at 100 explainers)."""
-        renderer = self.renderer
-        if renderer.is_plain_inline(text):
-            return renderer.render_inline(text, path=path, line=line, resolver=resolver, col=col)
+        plain = self.renderer.plain_inline(text)
+        if plain is not None:
+            return plain, ()
         return self._cached(
             ("inline", path, line, col, text),
             resolver,

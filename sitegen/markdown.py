@@ -210,16 +210,19 @@ class MarkdownRenderer:
         result is the escaped text, as markdown-it would give, without its parse (a tenth of a
         cold build's Markdown time went into parsing plain key points and timeline entries).
         """
-        if self.is_plain_inline(text):
-            return Markup(escapeHtml(text)), ()
+        plain = self.plain_inline(text)
+        if plain is not None:
+            return plain, ()
         call = _Call(path, line, resolver, lift_sections=False, value_col=col)
         env: dict[str, Any] = {_ENV_KEY: call}
         tokens = self._parse(text, env, inline=True)
         return self._render(tokens, env), tuple(call.diagnostics)
 
-    def is_plain_inline(self, text: str) -> bool:
-        """Whether `render_inline(text)` is `text` escaped, known without parsing it."""
-        return self._plain_inline_is_text and _PLAIN_INLINE.fullmatch(text) is not None
+    def plain_inline(self, text: str) -> Markup | None:
+        """`render_inline(text)` when it is `text` escaped, known without parsing it; else None."""
+        if self._plain_inline_is_text and _PLAIN_INLINE.fullmatch(text):
+            return Markup(escapeHtml(text))
+        return None
 
     def render_block(
         self, text: str, *, path: str, first_line: int, resolver: LinkResolver, col: int = 1

@@ -127,7 +127,6 @@ def test_plain_inline_text_skips_the_markdown_cache(tmp_path: Path) -> None:
     assert list(cache.markdown) == [markdown_key("inline", where["path"], 6, 1, marked)]
 
 
-@dataclass
 class _Unreadable:
     """A body whose text must not be read."""
 
