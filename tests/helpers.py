@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO.parent / "shared" / "examples"
+EXAMPLES = REPO / "tests" / "fixtures" / "format-examples"
+"""A copy of the content contract's worked examples (tests/fixtures/README.md)."""
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
