@@ -1,4 +1,6 @@
-"""Wheel build hook: the built-in theme's templates, compiled (see `sitegen.render.ThemeBytecode`).
+"""Wheel build hook: the built-in theme's templates, compiled.
+
+See `sitegen.stages.render.ThemeBytecode`.
 
 Runs with the interpreter and Jinja that `pip install .` builds the wheel with, which are
 those it installs sitegen for; with any other, Jinja finds the code stale and compiles the
@@ -22,7 +24,7 @@ class CompiledThemeHook(BuildHookInterface):  # type: ignore[type-arg]
             return
         sys.path.insert(0, self.root)
         try:
-            from sitegen.render import compile_theme
+            from sitegen.stages.render import compile_theme
         finally:
             sys.path.remove(self.root)
         self._folder = Path(tempfile.mkdtemp(prefix="sitegen-theme-"))

@@ -26,7 +26,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-IMPORTS = "import sitegen.cli, sitegen.build, sitegen.assemble, sitegen.render"
+IMPORTS = (
+    "import sitegen.commands.cli, sitegen.build, sitegen.stages.assemble, sitegen.stages.render"
+)
 
 
 def count(command: Sequence[str], env: dict[str, str]) -> int:

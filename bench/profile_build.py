@@ -27,14 +27,14 @@ from unittest.mock import patch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen import build as build_module
-from sitegen import cache as cache_module
 from sitegen.build import BuildOptions, build
+from sitegen.engine import store as cache_module
 
 STAGES = (
     (build_module, "load_site", "load"),
     (build_module, "parse_sources", "parse"),
-    ("sitegen.assemble", "assemble", "assemble + Markdown"),
-    ("sitegen.render", "render_into", "render + write"),
+    ("sitegen.stages.assemble", "assemble", "assemble + Markdown"),
+    ("sitegen.stages.render", "render_into", "render + write"),
     (cache_module.BuildCache, "save_entries", "cache save"),
 )
 

@@ -56,8 +56,8 @@ def report(label: str, top: int, frames: int) -> None:
 def reporting(top: int, frames: int) -> Iterator[None]:
     """Report when `parse_sources` and `assemble` return, and halfway and at the end of
     `render_into` (counted by the outputs it hands over)."""
-    render = importlib.import_module("sitegen.render")
-    assemble = importlib.import_module("sitegen.assemble")
+    render = importlib.import_module("sitegen.stages.render")
+    assemble = importlib.import_module("sitegen.stages.assemble")
 
     def after(owner: Any, name: str, label: str) -> Any:
         original = getattr(owner, name)

@@ -2,6 +2,6 @@
 
 import sys
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 sys.exit(main())

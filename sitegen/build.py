@@ -25,7 +25,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sitegen import __version__
-from sitegen.cache import (
+from sitegen.core.diagnostics import Diagnostic, Place, Report
+from sitegen.core.model import Site, SiteConfig
+from sitegen.core.urls import BaseUrl
+from sitegen.engine.executor import map_chunks, worker_count
+from sitegen.engine.store import (
     BuildCache,
     CachedMarkdown,
     Fresh,
@@ -36,13 +40,10 @@ from sitegen.cache import (
     generation,
     stat_key,
 )
-from sitegen.config import parse_config, zone_of
-from sitegen.diagnostics import Diagnostic, Place, Report
-from sitegen.frontmatter import HAS_LIBYAML, parse_document
-from sitegen.load import Kind, SiteFiles, SourceFile, load_site, read_source
-from sitegen.model import Site, SiteConfig
-from sitegen.parallel import map_chunks, worker_count
-from sitegen.parse import (
+from sitegen.stages.config import parse_config, zone_of
+from sitegen.stages.frontmatter import HAS_LIBYAML, parse_document
+from sitegen.stages.load import Kind, SiteFiles, SourceFile, load_site, read_source
+from sitegen.stages.parse import (
     ActorSource,
     ExplainerOutline,
     ExplainerSource,
@@ -51,12 +52,11 @@ from sitegen.parse import (
     parse_explainer,
     parse_page,
 )
-from sitegen.urls import BaseUrl
-from sitegen.write import Staging, WriteError, check_output_folder
+from sitegen.stages.write import Staging, WriteError, check_output_folder
 
 if TYPE_CHECKING:  # the Markdown and template engines are imported only when a build needs them
-    from sitegen.assemble import Sources
-    from sitegen.render import Output, Progress
+    from sitegen.stages.assemble import Sources
+    from sitegen.stages.render import Output, Progress
 
 CACHE_RUN = 500
 """Explainers assembled between two packings of their new cache entries (`_runner`)."""
@@ -186,9 +186,9 @@ def _write(
     Share cards and the search index are made into the same staging folder, so a failure in
     either leaves the previous output as it was.
     """
-    from sitegen.render import render_into
-    from sitegen.search import search_outputs_of_folder
-    from sitegen.share import share_images
+    from sitegen.stages.render import render_into
+    from sitegen.stages.search import search_outputs_of_folder
+    from sitegen.stages.share import share_images
 
     assert checked.site is not None
     out_place = Place(str(options.out_dir))
@@ -333,9 +333,9 @@ def _inputs_key(options: BuildOptions, files: SiteFiles) -> bytes:
 
 def generate(options: BuildOptions, on_progress: Progress | None = None) -> BuildResult:
     """Every stage but the last: the outputs of the site in memory, and all problems found."""
-    from sitegen.render import render_site
-    from sitegen.search import search_outputs
-    from sitegen.share import share_images
+    from sitegen.stages.render import render_site
+    from sitegen.stages.search import search_outputs
+    from sitegen.stages.share import share_images
 
     checked = check(options)
     if not checked.ok or checked.site is None:
@@ -392,8 +392,8 @@ def check(
     report.extend(problems)
     stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
     sources = parse_sources(files, config, options.drafts, report, cache, stats)
-    from sitegen.assemble import assemble  # after the parse, which may import it meanwhile
-    from sitegen.markdown import MarkdownRenderer
+    from sitegen.stages.assemble import assemble  # after the parse, which may import it meanwhile
+    from sitegen.stages.markdown import MarkdownRenderer
 
     markdown = MarkdownRenderer(allow_html=config.allow_html)
     renderer = CachedMarkdown(markdown, cache) if cache else markdown
@@ -447,8 +447,8 @@ def parse_sources(
 def _import_later_stages() -> None:
     """Import the Markdown and template engines while the parse workers work: on a small
     site these imports take about as long as the parse itself."""
-    import sitegen.assemble
-    import sitegen.render  # noqa: F401
+    import sitegen.stages.assemble
+    import sitegen.stages.render  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)
@@ -522,7 +522,7 @@ def parse_file(
 
 def sources_of(parsed: Iterable[ParsedSource | ExplainerOutline | None]) -> Sources:
     """The parsed records sorted by kind, in file order."""
-    from sitegen.assemble import Sources
+    from sitegen.stages.assemble import Sources
 
     records = [source for source in parsed if source is not None]
     return Sources(

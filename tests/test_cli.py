@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, main
+from sitegen.commands.cli import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, main
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen
 

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.importer import evaluate
-from sitegen.importer.command import run
-from sitegen.importer.extract import Extraction, extract
-from sitegen.importer.patterns import continues_quote, drop_party_labels, quote_spans
+from sitegen.commands.importer import evaluate
+from sitegen.commands.importer.command import run
+from sitegen.commands.importer.extract import Extraction, extract
+from sitegen.commands.importer.patterns import continues_quote, drop_party_labels, quote_spans
 
 EVAL_DIR = pathlib.Path(__file__).parent / "import_eval"
 CASES = sorted(EVAL_DIR.glob("*.txt"))

@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, check, generate
-from sitegen.cli import main
-from sitegen.config import CONFIG_KEYS
-from sitegen.parse import EXPLAINER_FIELDS
+from sitegen.commands.cli import main
+from sitegen.stages.config import CONFIG_KEYS
+from sitegen.stages.parse import EXPLAINER_FIELDS
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
 

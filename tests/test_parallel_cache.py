@@ -14,7 +14,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen.build import BuildOptions, BuildResult, build
-from sitegen.cache import CACHE_DIR
+from sitegen.engine.store import CACHE_DIR
 from tests.helpers import REPO, write_files
 
 ACTORS = ("ana-reyes", "boris-lind", "central-bank", "dara-okoye", "emil-varga")
@@ -259,7 +259,7 @@ def test_help_and_version_import_no_engine() -> None:
     import sys
 
     code = (
-        "import sys\nfrom sitegen import cli\n"
+        "import sys\nfrom sitegen.commands import cli\n"
         "for args in (['--version'], ['--help'], ['build', '--help']):\n"
         "    try:\n        cli.main(args)\n    except SystemExit:\n        pass\n"
         "print(sorted(m for m in ('jinja2', 'markdown_it', 'yaml') if m in sys.modules))\n"

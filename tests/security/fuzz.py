@@ -26,8 +26,8 @@ import jinja2
 import yaml
 from hypothesis import strategies as st
 
-from sitegen import config, parse, render
 from sitegen.build import BuildOptions, BuildResult, generate
+from sitegen.stages import config, parse, render
 from tests.helpers import write_files
 from tests.security.htmlcheck import output_problems
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.frontmatter import parse_document
+from sitegen.stages.frontmatter import parse_document
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen
 
@@ -123,7 +123,7 @@ def test_a_huge_headline_draws_its_share_card_quickly() -> None:
     """Found by the final fuzz run: the share card wrapped the whole text and cut a long word
     one character at a time (cubic), so a 60,000-letter title kept a build busy for minutes.
     The time is bounded as CPU time, as in the fuzz suite."""
-    from sitegen.share import Card, draw
+    from sitegen.stages.share import Card, draw
     from tests.security.fuzz import time_bound
 
     with time_bound(30):

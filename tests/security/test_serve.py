@@ -21,7 +21,9 @@ import pytest
 
 from tests.helpers import REPO, write_files
 
-pytest.importorskip("sitegen.serve", reason="the live preview (sitegen/serve.py) is not merged")
+pytest.importorskip(
+    "sitegen.preview.server", reason="the live preview (sitegen/serve.py) is not merged"
+)
 
 SECRET = "SECRET-SERVE-91c2"
 PAGE = "---\ntitle: {title}\ndate: 2025-03-{day:02d}\nkey_points: ['{title} point']\n---\n{body}\n"

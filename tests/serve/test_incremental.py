@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, generate
-from sitegen.diagnostics import Report
-from sitegen.incremental import Incremental, Rebuild
+from sitegen.core.diagnostics import Report
+from sitegen.preview.incremental import Incremental, Rebuild
 from tests.serve.harness import explainer, small_site
 
 NAMES = ("alpha", "beta", "gamma", "delta", "epsilon")

@@ -6,7 +6,7 @@ import signal
 import socket
 from pathlib import Path
 
-from sitegen.serve import inject, is_loopback
+from sitegen.preview.server import inject, is_loopback
 from tests.serve.harness import CSS, LiveReloadClient, Server, explainer
 
 SCRIPT = '<script src="/livereload.js?port='

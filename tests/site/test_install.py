@@ -48,7 +48,7 @@ def test_installed_wheel_builds_a_content_only_site(tmp_path: Path) -> None:
     assert (site / "site" / "static" / "theme.css").is_file()
     assert (site / "site" / "trump-putin-ceasefire-call" / "index.html").is_file()
     theme = subprocess.run(
-        [str(python), "-c", "from sitegen.load import theme_dir; print(theme_dir())"],
+        [str(python), "-c", "from sitegen.stages.load import theme_dir; print(theme_dir())"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -68,8 +68,8 @@ def test_installed_wheel_builds_a_content_only_site(tmp_path: Path) -> None:
 
 
 _LOADS_COMPILED = """
-from sitegen.load import load_site
-from sitegen.render import COMPILED_THEME, make_environment
+from sitegen.stages.load import load_site
+from sitegen.stages.render import COMPILED_THEME, make_environment
 from pathlib import Path
 import tempfile
 files, _ = load_site(Path(tempfile.mkdtemp()))

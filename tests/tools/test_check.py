@@ -7,8 +7,8 @@ import json
 import re
 from pathlib import Path
 
-from sitegen.annotations import escape_data, escape_property, github
-from sitegen.diagnostics import Place
+from sitegen.commands.annotations import escape_data, escape_property, github
+from sitegen.core.diagnostics import Place
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen
 

@@ -8,8 +8,9 @@ import re
 
 import pytest
 
-from sitegen import progress, search
 from sitegen.build import BuildOptions, build
+from sitegen.commands import progress
+from sitegen.stages import search
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.config import CONFIG_KEYS
+from sitegen.stages.config import CONFIG_KEYS
 from tests.helpers import run_sitegen
 
 

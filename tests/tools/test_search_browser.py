@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sitegen.search import pagefind_executable
+from sitegen.stages.search import pagefind_executable
 from tests.helpers import EXAMPLES, require, run_sitegen, write_files
 
 BASE = "/news/"

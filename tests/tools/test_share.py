@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from sitegen import share
 from sitegen.build import BuildOptions, check
+from sitegen.stages import share
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen
 

@@ -9,10 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import compact
-from sitegen.cache import fast_pickling
-from sitegen.compact import PAGE_ONLY, PackedExplainer, start_sharing
-from sitegen.model import (
+from sitegen.core.model import (
     Actor,
     DatedText,
     Explainer,
@@ -23,6 +20,9 @@ from sitegen.model import (
     Timestamp,
     TopicRef,
 )
+from sitegen.engine import compact
+from sitegen.engine.compact import PAGE_ONLY, PackedExplainer, start_sharing
+from sitegen.engine.store import fast_pickling
 
 DAY = Timestamp(datetime(2025, 3, 19, tzinfo=UTC), False)
 

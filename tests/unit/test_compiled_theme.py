@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from sitegen.render import ThemeBytecode, compile_theme, make_environment
+from sitegen.stages.render import ThemeBytecode, compile_theme, make_environment
 
 TEMPLATES = {
     "base.html": "<h1>{{ title }}</h1>{% block main %}{% endblock %}\n",

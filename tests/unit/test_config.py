@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.config import parse_base_url, parse_config, zone_of
-from sitegen.model import SiteConfig
-from sitegen.urls import BaseUrl
+from sitegen.core.model import SiteConfig
+from sitegen.core.urls import BaseUrl
+from sitegen.stages.config import parse_base_url, parse_config, zone_of
 
 
 def problems_of(text: str | bytes) -> list[str]:

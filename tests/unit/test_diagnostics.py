@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.diagnostics import Diagnostic, Place, Report, Severity, did_you_mean
+from sitegen.core.diagnostics import Diagnostic, Place, Report, Severity, did_you_mean
 
 
 def test_format() -> None:

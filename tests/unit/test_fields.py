@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.fields import FieldReader, to_timestamp
-from sitegen.frontmatter import parse_document
+from sitegen.stages.fields import FieldReader, to_timestamp
+from sitegen.stages.frontmatter import parse_document
 
 PATH = "content/a.md"
 PARIS = ZoneInfo("Europe/Paris")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.diagnostics import Diagnostic, Place
-from sitegen.frontmatter import (
+from sitegen.core.diagnostics import Diagnostic, Place
+from sitegen.stages.frontmatter import (
     MAX_DEPTH,
     MAX_EXPANDED_NODES,
     Document,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.load import Kind, load_site
+from sitegen.stages.load import Kind, load_site
 from tests.conftest import SiteFactory
 
 ARTICLE = "---\ntitle: T\n---\n"

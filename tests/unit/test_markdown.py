@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.rules_core import inline as markdown_it_inline
 
-from sitegen.diagnostics import Diagnostic, Severity
-from sitegen.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
-from sitegen.model import Heading
-from sitegen.urls import BaseUrl
+from sitegen.core.diagnostics import Diagnostic, Severity
+from sitegen.core.model import Heading
+from sitegen.core.urls import BaseUrl
+from sitegen.stages.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
 
 PATH = "content/story.md"
 FIRST_LINE = 7  # the body starts on file line 7, after the front matter

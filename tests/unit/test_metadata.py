@@ -9,15 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from sitegen.metadata import (
-    actor_ld,
-    document_title,
-    explainer_ld,
-    json_ld,
-    social_meta,
-    website_ld,
-)
-from sitegen.model import (
+from sitegen.core.model import (
     Actor,
     ActorEntry,
     DatedText,
@@ -30,7 +22,15 @@ from sitegen.model import (
     Timestamp,
     TopicRef,
 )
-from sitegen.urls import BaseUrl
+from sitegen.core.urls import BaseUrl
+from sitegen.stages.metadata import (
+    actor_ld,
+    document_title,
+    explainer_ld,
+    json_ld,
+    social_meta,
+    website_ld,
+)
 
 PLUS_13 = timezone(timedelta(hours=13))
 PUTIN = Actor(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sitegen.model import Timestamp
+from sitegen.core.model import Timestamp
 
 
 def test_human_dates_show_the_local_time_of_each_offset() -> None:

@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from sitegen.assemble import _may_list_actors
 from sitegen.build import parse_file
-from sitegen.cache import BuildCache, CachedMarkdown, markdown_key
-from sitegen.config import parse_config, zone_of
-from sitegen.load import Kind, SourceFile
-from sitegen.markdown import ActorLink, MarkdownRenderer
-from sitegen.parse import (
+from sitegen.core.urls import BaseUrl
+from sitegen.engine.store import BuildCache, CachedMarkdown, markdown_key
+from sitegen.stages.assemble import _may_list_actors
+from sitegen.stages.config import parse_config, zone_of
+from sitegen.stages.load import Kind, SourceFile
+from sitegen.stages.markdown import ActorLink, MarkdownRenderer
+from sitegen.stages.parse import (
     ExplainerOutline,
     ExplainerSource,
     PackedText,
@@ -24,7 +25,6 @@ from sitegen.parse import (
     pack,
     unpack,
 )
-from sitegen.urls import BaseUrl
 
 EXPLAINER = """---
 title: Grain corridor reopens

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sitegen.parallel import can_fork, chunks, fork_map
+from sitegen.engine.executor import can_fork, chunks, fork_map
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.urls import (
+from sitegen.core.urls import (
     SLUG_PATTERN,
     BaseUrl,
     is_dangerous_url,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, build
-from sitegen.render import Output
-from sitegen.write import MARKER, WriteError, check_output_folder, write_site
+from sitegen.stages.render import Output
+from sitegen.stages.write import MARKER, WriteError, check_output_folder, write_site
 from tests.conftest import SiteFactory
 
 

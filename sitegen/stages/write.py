@@ -1,0 +1,259 @@
+"""Stage 5: write the outputs into a fresh folder, then swap it in for the old output at once.
+
+A reader of `site/` (a web server, a deploy job) sees either the whole previous build or the whole
+new one, never a mixture, and a build that fails or is killed leaves the previous `site/` as it
+was. On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`; elsewhere two renames, with a
+leftover from an interrupted swap put back by the next build.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import stat
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sitegen.stages.render import Output
+
+MARKER = ".sitegen-output"
+"""A file in every output folder: sitegen only ever replaces a folder that carries it."""
+MARKER_TEXT = b"Written by sitegen; this folder is replaced as a whole on every build.\n"
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class WriteError(Exception):
+    """The output could not be written; the message says where and why."""
+
+
+def check_output_folder(out: Path, site_root: Path) -> str | None:
+    """Why `out` must not be used as the output folder, or None when it may.
+
+    The output folder is deleted and replaced on every build, so it must not be the site folder,
+    hold it, or be one of its source folders, and an existing folder must be one sitegen wrote.
+    """
+    if out.is_symlink():
+        return f"output folder {out} is a symlink; refusing to write through it"
+    out, root = out.resolve(), site_root.resolve()
+    if out == root or out in root.parents:
+        return (
+            f"output folder {out} contains the site folder; choose a folder such as {root / 'site'}"
+        )
+    for source in ("content", "templates", "static"):
+        if out == root / source or (root / source) in out.parents:
+            return f"output folder {out} is inside the site's {source}/ folder"
+    if out.exists() and not out.is_dir():
+        return f"output path {out} exists and is not a folder"
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        return (
+            f"output folder {out} is not empty and was not written by sitegen; "
+            "refusing to replace it"
+        )
+    return None
+
+
+def write_site(outputs: Iterable[Output], out: Path) -> int:
+    """Write every output into a fresh folder beside `out`, then swap it in.
+
+    Returns how many files were written.
+    """
+    try:
+        # Made inside the `try`: a parent that is a file, read-only or on a full disk fails here.
+        staging = Staging(out)
+    except OSError as err:
+        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
+    try:
+        for output in outputs:
+            if output.source is not None:
+                staging.copy(output.path, output.source)
+            else:
+                staging.put(output.path, output.data or b"")
+    except OSError as err:
+        staging.abort()
+        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
+    staging.commit()
+    return staging.count
+
+
+class Staging:
+    """A fresh folder beside `out` that a build fills, then swaps in for `out` at once.
+
+    A file whose bytes equal the previous output's file at the same path is not written again:
+    the old file is hard-linked into the new folder, so it keeps its inode and time (a deploy
+    tool that syncs by time, or a browser cache keyed on them, sees it unchanged). The folder is
+    filled by `put` from any process (render workers write their pages here directly, so no
+    page's bytes are held longer than it takes to write them); `count` and `reused` count only
+    this process's files.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        _recover_interrupted_swap(self.out)
+        self.folder = self.out.parent / f".{self.out.name}.new-{os.getpid()}"
+        _remove(self.folder)
+        self.folder.mkdir()
+        (self.folder / MARKER).write_bytes(MARKER_TEXT)
+        self._made: set[Path] = {self.folder}
+        self.count = 0
+        self.reused = 0
+
+    def put(self, path: str, data: bytes) -> None:
+        """Write one output file, or link the previous build's identical file."""
+        target = self._target(path)
+        previous = self.out / path
+        if _same_bytes(previous, data) and _link(previous, target):
+            self.reused += 1
+        else:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        self.count += 1
+
+    def copy(self, path: str, source: Path) -> None:
+        """Copy a static file, or link the previous build's copy when it is still the same."""
+        target = self._target(path)
+        previous = self.out / path
+        if _same_file(previous, source) and _link(previous, target):
+            self.reused += 1
+        else:
+            shutil.copyfile(source, target)
+        self.count += 1
+
+    def commit(self) -> None:
+        """Swap the filled folder in for `out`: readers see the old or the new site, never both."""
+        try:
+            _swap_in(self.folder, self.out)
+        except OSError as err:
+            self.abort()
+            raise WriteError(
+                f"cannot write {err.filename or self.out}: {err.strerror or err}"
+            ) from err
+        finally:
+            _remove_stale(self.out)
+
+    def abort(self) -> None:
+        """Throw the new folder away; `out` stays exactly as it was."""
+        _remove(self.folder)
+        _remove_stale(self.out)
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+
+def _link(previous: Path, target: Path) -> bool:
+    """Hard-link the previous output's file; False where the file system cannot."""
+    try:
+        os.link(previous, target)
+    except OSError:
+        return False
+    return True
+
+
+def _same_bytes(previous: Path, data: bytes) -> bool:
+    """True when `previous` is a regular file holding exactly `data`."""
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with open(previous, "rb") as stream:
+            return stream.read() == data
+    except OSError:
+        return False
+
+
+def _same_file(previous: Path, source: Path) -> bool:
+    try:
+        info = os.lstat(previous)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != os.stat(source).st_size:
+            return False
+        return filecmp.cmp(previous, source, shallow=False)
+    except OSError:
+        return False
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    old = out.parent / f".{out.name}.old"
+    _remove(old)
+    os.rename(out, old)
+    os.rename(staging, out)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes  # here, not at the top: it costs a noticeable share of start-up
+
+    try:
+        # The running interpreter's own symbols include libc's; ctypes.util.find_library would
+        # spawn ldconfig and cost a second.
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return False
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return result == 0
+
+
+def _recover_interrupted_swap(out: Path) -> None:
+    """Put back the previous output if a two-rename swap was interrupted between its renames.
+
+    Only a real folder that sitegen wrote is put back: a `.site.old` symlink committed to a
+    repository must not become the output folder.
+    """
+    old = out.parent / f".{out.name}.old"
+    if out.exists() or out.is_symlink() or old.is_symlink():
+        return
+    if (old / MARKER).is_file():
+        os.rename(old, out)
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove what a swap leaves behind: the exchanged old output, and staging folders of
+    builds that were killed (their process is gone)."""
+    for leftover in out.parent.glob(f".{out.name}.*"):
+        if leftover.name == f".{out.name}.old" or _staging_of_dead_process(leftover):
+            _remove(leftover)
+
+
+def _staging_of_dead_process(path: Path) -> bool:
+    prefix = path.name.rpartition("-")[0]
+    pid_text = path.name.rpartition("-")[2]
+    if not prefix.endswith(".new") or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink(missing_ok=True)
