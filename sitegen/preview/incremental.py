@@ -37,6 +37,7 @@ from sitegen import __version__
 from sitegen.build import CACHE_DIR, ParsedSource, parse_file, sources_of
 from sitegen.core.diagnostics import Diagnostic, Report
 from sitegen.core.model import Explainer, Site, SiteConfig
+from sitegen.core.outputs import Output, PageJob
 from sitegen.core.urls import BaseUrl
 from sitegen.stages import metadata
 from sitegen.stages.assemble import AssemblyMemo, Replaced, assemble
@@ -46,8 +47,6 @@ from sitegen.stages.markdown import MarkdownRenderer
 from sitegen.stages.parse import ExplainerSource
 from sitegen.stages.render import (
     FEED_SIZE,
-    Output,
-    PageJob,
     Renderer,
     actor_job,
     explainer_job,

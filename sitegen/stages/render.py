@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
 from typing import Any
@@ -21,35 +20,10 @@ import jinja2.bccache
 
 from sitegen.core.diagnostics import Diagnostic, Place
 from sitegen.core.model import ActorEntry, Explainer, Pager, Site, Topic
+from sitegen.core.outputs import Output, PageJob, Progress
 from sitegen.stages import metadata
 
 FEED_SIZE = 20
-
-Progress = Callable[[int, int], None]
-"""`on_progress(done, total)`: told as pages are rendered; the command line draws a bar."""
-
-
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One file of the built site: `data` to write, or a `source` file to copy as it is."""
-
-    path: str
-    data: bytes | None = None
-    source: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One page to render: its output path, template and the variables only it gets."""
-
-    path: str
-    template: str
-    link: str
-    title: str
-    description: str
-    lang: str
-    dir: str
-    variables: dict[str, Any]
 
 
 class MemoryLoader(jinja2.BaseLoader):

@@ -26,8 +26,8 @@ from pathlib import Path
 
 from sitegen.core.diagnostics import Diagnostic, Place
 from sitegen.core.model import Site
+from sitegen.core.outputs import Output
 from sitegen.stages.config import CONFIG_NAME
-from sitegen.stages.render import Output
 from sitegen.stages.share import page_folder
 
 BUNDLE = "pagefind/"

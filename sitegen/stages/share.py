@@ -30,11 +30,10 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from sitegen.core.model import Explainer, Site
+from sitegen.core.outputs import Output
 
 if TYPE_CHECKING:  # Pillow is imported only when a card is drawn
     from PIL import Image, ImageDraw, ImageFont
-
-    from sitegen.stages.render import Output  # render -> metadata -> share: imported when used
 
     Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -122,8 +121,6 @@ def share_images(
     `on_progress(done, total)` is told as they are drawn (a cold build of a large site spends
     most of its time here).
     """
-    from sitegen.stages.render import Output
-
     cached_ok = cache_usable(cache_dir)
     outputs = []
     missing: dict[Path, Card] = {}

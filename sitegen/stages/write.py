@@ -15,10 +15,8 @@ import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from sitegen.stages.render import Output
+from sitegen.core.outputs import Output
 
 MARKER = ".sitegen-output"
 """A file in every output folder: sitegen only ever replaces a folder that carries it."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildOptions, build
-from sitegen.stages.render import Output
+from sitegen.core.outputs import Output
 from sitegen.stages.write import MARKER, WriteError, check_output_folder, write_site
 from tests.conftest import SiteFactory
 
