@@ -7,7 +7,6 @@ other than `build` are imported only when used, so `sitegen build` starts fast.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -158,9 +157,6 @@ def _base_url(value: str) -> BaseUrl:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    # The build turns the cyclic collector off (see build._build); off from here, it does not
-    # scan the objects the imports make either. The command ends with the build.
-    gc.disable()
     from sitegen.build import BuildOptions, build
 
     if not args.path.is_dir():
