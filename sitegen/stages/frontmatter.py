@@ -11,17 +11,23 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
 from sitegen.core.diagnostics import Diagnostic, Place
 
-_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-HAS_LIBYAML = _BaseLoader is not yaml.SafeLoader
+HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
+
+if TYPE_CHECKING:
+    # The checker sees libyaml's loader. The pure-Python one, used where libyaml is missing, has
+    # the same methods: CParser stands in for its Reader, Scanner, Parser and Composer.
+    _BaseLoader = yaml.CSafeLoader
+else:
+    _BaseLoader = yaml.CSafeLoader if HAS_LIBYAML else yaml.SafeLoader
 
 
-class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class SafeLoader(_BaseLoader):
     """The safe loader, except that an impossible date (`2025-13-01`) stays text.
 
     The field check then reports it at its own line, and the rest of the file is still checked,
@@ -29,7 +35,7 @@ class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
 
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+def _timestamp_or_text(loader: SafeLoader, node: yaml.ScalarNode) -> object:
     # An explicit `!!timestamp yesterday` reaches here without matching the date pattern, and
     # PyYAML's constructor would fail on it with an AttributeError.
     if yaml.SafeLoader.timestamp_regexp.match(node.value) is None:
@@ -48,7 +54,7 @@ sitemap.xml unreadable to every feed reader. `decode` replaces those written as 
 `_text` those written as YAML escapes (`"\\v"`, `"\\x01"`, `"\\0"`)."""
 
 
-def _text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+def _text(loader: SafeLoader, node: yaml.ScalarNode) -> str:
     return _NOT_XML_TEXT.sub(" ", yaml.SafeLoader.construct_yaml_str(loader, node))
 
 
@@ -275,7 +281,14 @@ def _construct_plain(loader: SafeLoader, node: yaml.Node) -> Any:
     return mapping
 
 
-def _too_deep(yaml_text: str) -> yaml.Mark | None:
+class _Mark(Protocol):
+    """A place in the YAML text, as PyYAML's `yaml.Mark` and libyaml's `yaml._yaml.Mark` give it."""
+
+    line: int
+    column: int
+
+
+def _too_deep(yaml_text: str) -> _Mark | None:
     """Where the YAML first nests deeper than MAX_DEPTH, found from the parser's events alone
     (the parser keeps its own stack, so it is safe at any depth); None when it never does."""
     parser = SafeLoader(yaml_text)
@@ -388,7 +401,8 @@ class _Shape:
             key_path, node = stack.pop()
             if self._seen_before(node):
                 continue
-            placed = key_path is not None and len(key_path) < PLACE_DEPTH
+            # The key path the node's children are placed under; None when they are not placed.
+            parent = key_path if key_path is not None and len(key_path) < PLACE_DEPTH else None
             if isinstance(node, yaml.MappingNode):
                 for key, value in node.value:
                     child = None
@@ -397,16 +411,16 @@ class _Shape:
                         stack.append((None, key))
                     else:
                         self._seen_before(key)
-                        if placed:
-                            child = (*key_path, key.value)  # type: ignore[misc]
+                        if parent is not None:
+                            child = (*parent, key.value)
                             self.values[child] = _place(value, first_line, lines)
                             self.keys[child] = _place(key, first_line, lines)
                     self._push(stack, child, value)
             elif isinstance(node, yaml.SequenceNode):
                 for index, item in enumerate(node.value):
                     child = None
-                    if placed:
-                        child = (*key_path, index)  # type: ignore[misc]
+                    if parent is not None:
+                        child = (*parent, index)
                         self.values[child] = _place(item, first_line, lines)
                     self._push(stack, child, item)
         self.unique = len(self._seen)
