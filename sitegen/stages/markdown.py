@@ -20,8 +20,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.normalize_url import validateLink as markdown_it_validate_link
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML, RendererProtocol
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -119,6 +121,29 @@ class RenderedBody:
     diagnostics: tuple[Diagnostic, ...]
 
 
+class Markdown(Protocol):
+    """What the stages ask of Markdown: `MarkdownRenderer` itself, or the build cache's
+    `CachedMarkdown` answering for it."""
+
+    def render_body(
+        self,
+        text: str,
+        *,
+        path: str,
+        first_line: int,
+        resolver: LinkResolver,
+        lift_sections: bool = True,
+    ) -> RenderedBody: ...
+
+    def render_inline(
+        self, text: str, *, path: str, line: int, resolver: LinkResolver, col: int = 1
+    ) -> tuple[Markup, tuple[Diagnostic, ...]]: ...
+
+    def render_block(
+        self, text: str, *, path: str, first_line: int, resolver: LinkResolver, col: int = 1
+    ) -> tuple[Markup, tuple[Diagnostic, ...]]: ...
+
+
 @dataclass(slots=True)
 class _Call:
     """Per-call data carried in `env`: the file being rendered and what was found in it."""
@@ -164,7 +189,8 @@ class MarkdownRenderer:
         md.use(footnote_plugin)
         md.use(container_plugin, name="quote", render=_render_pull_quote)
         # Every link reaches the token stream, so that an unsafe one is reported at its line
-        # (markdown-it's own check would drop it silently); `_resolve_links` decides.
+        # (markdown-it's own check would drop it silently); `_resolve_links` decides. markdown-it
+        # has no option for these checks: replacing the methods on the instance is its hook.
         md.validateLink = _accept_every_link  # type: ignore[method-assign]
         md.normalizeLink = _normalize_link  # type: ignore[method-assign]
         md.core.ruler.push("sitegen_sections", _lift_sections)
@@ -173,6 +199,10 @@ class MarkdownRenderer:
         md.core.ruler.push("sitegen_anchors", _anchor_headings)
         md.add_render_rule(_SECTION_TOKEN, _render_nothing)
         self._md = md
+        # MarkdownIt types its renderer as the protocol any `renderer_cls` meets; the default one
+        # built above is RendererHTML, which also renders a token's inline children.
+        assert isinstance(md.renderer, RendererHTML)
+        self._renderer = md.renderer
         self._plain_inline_is_text = _plain_inline_is_text(md)
         if self._plain_inline_is_text:
             md.core.ruler.at("inline", _parse_inlines)
@@ -247,10 +277,10 @@ class MarkdownRenderer:
             return []
 
     def _render(self, tokens: Sequence[Token], env: dict[str, Any]) -> Markup:
-        return Markup(self._md.renderer.render(tokens, self._md.options, env))
+        return Markup(self._renderer.render(tokens, self._md.options, env))
 
     def _render_inline_tokens(self, inline: Token, env: dict[str, Any]) -> str:
-        return str(self._md.renderer.renderInline(inline.children or [], self._md.options, env))
+        return str(self._renderer.renderInline(inline.children or [], self._md.options, env))
 
     def _sections(self, call: _Call, env: dict[str, Any]) -> BodySections:
         found: dict[str, Any] = {}
@@ -341,7 +371,7 @@ def _normalize_link(url: str) -> str:
     return url if _PLAIN_LINK.fullmatch(url) else normalizeLink(url)
 
 
-def _render_nothing(*args: Any) -> str:
+def _render_nothing(*args: object) -> str:
     return ""
 
 
@@ -710,7 +740,11 @@ def _pull_quote_actor(token: Token, call: _Call) -> ActorLink | None:
 
 
 def _render_pull_quote(
-    renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+    renderer: RendererProtocol,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: EnvType,
 ) -> str:
     token = tokens[idx]
     if token.nesting == 1:
