@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from markupsafe import Markup
 
@@ -35,7 +35,8 @@ from sitegen.core.outputs import Output
 if TYPE_CHECKING:  # Pillow is imported only when a card is drawn
     from PIL import Image, ImageDraw, ImageFont
 
-    Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+    # Scalable fonts only: Pillow's bitmap ImageFont has no `size` to space lines by.
+    Font = ImageFont.FreeTypeFont
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 72
@@ -303,14 +304,21 @@ def _width(text: str, font: Font, rtl: bool, lang: str) -> float:
     return float(font.getlength(shown, **options))
 
 
-def _layout(text: str, rtl: bool, lang: str) -> tuple[str, dict[str, str]]:
+class _LayoutOptions(TypedDict, total=False):
+    """The keyword arguments of Pillow's text layout that `_layout` chooses."""
+
+    direction: str
+    language: str
+
+
+def _layout(text: str, rtl: bool, lang: str) -> tuple[str, _LayoutOptions]:
     """The string to draw and Pillow's layout options for it.
 
     With Raqm, Pillow shapes and orders the text itself given the base direction. Without it,
     right-to-left text is turned into visual order here.
     """
     if _raqm():
-        options = {"direction": "rtl" if rtl else "ltr"}
+        options: _LayoutOptions = {"direction": "rtl" if rtl else "ltr"}
         if lang:
             options["language"] = lang
         return text, options
@@ -358,4 +366,8 @@ def _font(bold: bool, size: int) -> Font:
             if path.is_file():
                 engine = ImageFont.Layout.RAQM if _raqm() else ImageFont.Layout.BASIC
                 return ImageFont.truetype(str(path), size, layout_engine=engine)
-    return ImageFont.load_default(size)
+    font = ImageFont.load_default(size)
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        # Only a Pillow built without FreeType falls back to its bitmap font, which has no size.
+        raise RuntimeError("share images need Pillow with FreeType support")
+    return font
