@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -17,6 +17,7 @@ from sitegen.core.urls import BaseUrl
 
 if TYPE_CHECKING:
     from sitegen.build import BuildResult
+    from sitegen.core.diagnostics import Diagnostic
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -232,9 +233,9 @@ def _run_new(args: argparse.Namespace) -> int:
     return run(args.what, args.name, args.site, sys.stdout, sys.stderr)
 
 
-def print_report(report: object, stream: TextIO, *, quiet: bool = False) -> None:
+def print_report(report: Iterable[Diagnostic], stream: TextIO, *, quiet: bool = False) -> None:
     """Print each diagnostic as `path:line:col: severity: message`; warnings only when not quiet."""
-    for diagnostic in report:  # type: ignore[attr-defined]
+    for diagnostic in report:
         if diagnostic.is_error or not quiet:
             print(diagnostic, file=stream)
 

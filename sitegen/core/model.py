@@ -81,8 +81,8 @@ def _human_date(value: datetime, offset: timedelta | None, has_time: bool) -> st
     day = f"{value.day} {value:%B %Y}"
     if not has_time:
         return day
-    offset = value.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
+    hhmm = value.strftime("%z")
+    zone = "UTC" if hhmm in ("+0000", "") else f"{hhmm[:3]}:{hhmm[3:]}"
     return f"{day}, {value:%H:%M} {zone}"
 
 

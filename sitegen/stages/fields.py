@@ -42,9 +42,11 @@ class FieldReader:
         """The value at a key path, or `_MISSING`."""
         value: Any = self.doc.data
         for key in key_path:
-            if (isinstance(value, dict) and key in value) or (
-                isinstance(value, list) and isinstance(key, int) and key < len(value)
-            ):
+            if isinstance(value, dict):
+                if key not in value:
+                    return _MISSING
+                value = value[key]
+            elif isinstance(value, list) and isinstance(key, int) and key < len(value):
                 value = value[key]
             else:
                 return _MISSING

@@ -9,6 +9,7 @@ the id of the site's own actor file when there is one, so that quotes link to th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,8 @@ def load_known_actors(site_root: Path) -> list[KnownActor]:
     known: list[KnownActor] = []
     for path in sorted((site_root / "content" / "actors").glob("*.md")):
         meta = _front_matter(path)
-        names = [meta.get("name"), *(meta.get("aliases") or [])]
+        aliases = meta.get("aliases") or []
+        names = [meta.get("name"), *(aliases if isinstance(aliases, Iterable) else [])]
         texts = frozenset(_fold(n) for n in names if isinstance(n, str) and n.strip())
         if texts:
             known.append(KnownActor(path.stem, texts))
