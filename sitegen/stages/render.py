@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from hashlib import sha1
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
@@ -387,11 +387,14 @@ class Renderer:
         self.failures = {**failures, **self.failures}
 
     def page(self, job: PageJob) -> Output | None:
+        # Jinja's `Environment.globals` is typed by inference from its defaults as
+        # dict[str, object], though it holds any value: this one is the site's `absolute`.
+        absolute = cast("Callable[[str], str]", self.env.globals["absolute"])
         return self._render(
             job.path,
             job.template,
             page_link=job.link,
-            canonical_url=self.env.globals["absolute"](job.link),
+            canonical_url=absolute(job.link),
             title=job.title,
             description=job.description,
             lang=job.lang,
