@@ -101,7 +101,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path, mutants: int) ->
 
     from tests.security.fuzz import (
         Options,
-        build_in_memory,
+        build_and_read,
         build_options,
         compiled_templates_cached,
         invariant_problems,
@@ -129,7 +129,7 @@ def run_worker(index: int, examples: int, seed: int, out: Path, mutants: int) ->
     def check(files: dict[str, bytes], options: Options) -> None:
         state["examples"] += 1
         try:
-            result = build_in_memory(files, options, seconds=PER_EXAMPLE_SECONDS, folder=folder)
+            result = build_and_read(files, options, seconds=PER_EXAMPLE_SECONDS, folder=folder)
         except Exception as err:
             record(signature_of(err), files, traceback.format_exc())
         else:

@@ -29,12 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sitegen import build as build_module
 from sitegen.build import BuildOptions, build
 from sitegen.engine import store as cache_module
+from sitegen.engine.run import Engine
 
 STAGES = (
     (build_module, "load_site", "load"),
-    (build_module, "parse_sources", "parse"),
-    ("sitegen.stages.assemble", "assemble", "assemble + Markdown"),
-    ("sitegen.stages.render", "render_into", "render + write"),
+    (Engine, "parse", "parse"),
+    (Engine, "assemble", "assemble + Markdown"),
+    (Engine, "render", "render + write"),
     (cache_module.BuildCache, "save_entries", "cache save"),
 )
 

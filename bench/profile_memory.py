@@ -26,7 +26,6 @@ from unittest.mock import patch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen import build as build_module
 from sitegen.build import BuildOptions, build
 
 ROOT = str(Path(__file__).resolve().parent.parent) + os.sep
@@ -54,10 +53,9 @@ def report(label: str, top: int, frames: int) -> None:
 
 @contextmanager
 def reporting(top: int, frames: int) -> Iterator[None]:
-    """Report when `parse_sources` and `assemble` return, and halfway and at the end of
+    """Report when the engine's parse and assemble return, and halfway and at the end of
     `render_into` (counted by the outputs it hands over)."""
-    render = importlib.import_module("sitegen.stages.render")
-    assemble = importlib.import_module("sitegen.stages.assemble")
+    run = importlib.import_module("sitegen.engine.run")
 
     def after(owner: Any, name: str, label: str) -> Any:
         original = getattr(owner, name)
@@ -69,7 +67,7 @@ def reporting(top: int, frames: int) -> Iterator[None]:
 
         return patch.object(owner, name, wrapper)
 
-    original_render = render.render_into
+    original_render = run.render_into
 
     def render_into(site: Any, templates: Any, paths: Any, static: Any, sink: Any, *args: Any,
                     **kwargs: Any) -> Any:  # fmt: skip
@@ -87,9 +85,9 @@ def reporting(top: int, frames: int) -> Iterator[None]:
         return result
 
     with (
-        after(build_module, "parse_sources", "after parsing"),
-        after(assemble, "assemble", "after assembling (the Markdown rendered)"),
-        patch.object(render, "render_into", render_into),
+        after(run.Engine, "parse", "after parsing"),
+        after(run.Engine, "assemble", "after assembling (the Markdown rendered)"),
+        patch.object(run, "render_into", render_into),
     ):
         yield
 

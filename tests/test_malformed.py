@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, check, generate
+from sitegen.build import BuildOptions, build, check
 from sitegen.commands.cli import main
 from sitegen.stages.config import CONFIG_KEYS
 from sitegen.stages.parse import EXPLAINER_FIELDS
@@ -350,6 +350,6 @@ def test_odd_but_valid_text_renders_every_page(
     }
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n" + body
     site = write_files(tmp_path / "prop-render", {"content/a.md": text})
-    result = generate(BuildOptions(root=site))
+    result = build(BuildOptions(root=site, cache=False))
     if result.ok:
-        assert any(output.path.endswith("index.html") for output in result.outputs)
+        assert (site / "site" / "index.html").is_file()

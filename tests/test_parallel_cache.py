@@ -14,6 +14,7 @@ import pytest
 
 from sitegen import build as build_module
 from sitegen.build import BuildOptions, BuildResult, build
+from sitegen.engine import run as engine_run
 from sitegen.engine.store import CACHE_DIR
 from tests.helpers import REPO, write_files
 
@@ -177,13 +178,13 @@ def test_rebuild_after_output_was_touched_repairs_it(
 
 def _parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    original = build_module.parse_file
+    original = engine_run.parse_file
 
     def counting(file, *args):  # type: ignore[no-untyped-def]
         parsed.append(file.path)
         return original(file, *args)
 
-    monkeypatch.setattr(build_module, "parse_file", counting)
+    monkeypatch.setattr(engine_run, "parse_file", counting)
     return parsed
 
 

@@ -1,23 +1,107 @@
-"""How the site model holds its explainers compactly while pages are rendered.
+"""How a build holds parse records and explainers compactly: engine machinery, not the model.
 
-Every explainer is held from assembly to the last page, because any page may list any
-explainer; forked render workers then copy each memory page they touch. Two things keep that
-small, with no change to what templates, equality or pickling see:
+A big site's records are held from parsing until the site is assembled, and its explainers
+from assembly until the last page is written, because any page may list any explainer. Forked
+workers then copy every memory page of them they touch. The stages and the model know nothing
+of this: they make and read plain frozen dataclasses, and the build hands them these stand-ins
+through two seams, `ExplainerHead` (what assembling reads of every record before it builds
+one) and the `keep` and `prepare` hooks of `assemble` and `render_into`:
 
-- what only an explainer's own page shows (its body, timeline, contents, sources, ...) is kept
-  as one compressed pickle, unpacked when a template first asks for it;
-- values that many explainers repeat (topic references, actors, language, authors) are one
-  shared object per build instead of one copy per explainer, as each comes in from a worker.
+- `ExplainerOutline`: a parse record as the build holds it between the two stages, with the
+  body and everything but the site-wide facts packed (`pack_pickle`);
+- `PackedExplainer`: an explainer with what only its own page shows packed, and the values
+  many explainers repeat shared (`Compactor.keep`); the page itself gets a plain `Explainer`
+  (`Compactor.prepare`), so each page unpacks once.
+
+LZ4, not zlib: a build packs every record and explainer once and unpacks most of them once or
+twice, and zlib cost several times more (docs/performance.md).
 """
 
 from __future__ import annotations
 
+import pickle
 import sys
-from dataclasses import fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
+import lz4.block
+
+from sitegen.core.diagnostics import Place
 from sitegen.core.model import Explainer
-from sitegen.stages.parse import compress_pickle, decompress_pickle
+from sitegen.core.outputs import PageJob
+from sitegen.stages.parse import ActorSpec, ExplainerSource, Text, may_list_actors
+
+
+def pack(data: bytes) -> bytes:
+    """`data` compressed for keeping in memory, or in the store, until it is read again."""
+    return bytes(lz4.block.compress(data))
+
+
+def unpack(packed: bytes) -> bytes:
+    """The bytes `pack` compressed."""
+    return bytes(lz4.block.decompress(packed))
+
+
+def pack_pickle(value: object) -> bytes:
+    """`value` as a packed pickle."""
+    return pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def unpack_pickle(packed: bytes) -> Any:
+    """The value `pack_pickle` packed."""
+    return pickle.loads(unpack(packed))
+
+
+# -- parse records ---------------------------------------------------------------------------------
+
+_RECORD_FIELDS = tuple(item.name for item in fields(ExplainerSource))
+_HEAD_FIELDS = frozenset(("path", "slug", "slug_place", "actors", "body"))
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainerOutline:
+    """An explainer's parse record as a build holds it between parsing and assembling: what
+    the site-wide checks read in the clear (`sitegen.stages.assemble.ExplainerHead`), the body
+    and the rest packed. A worker that builds part of the site unpacks only its own records."""
+
+    path: str
+    slug: str
+    slug_place: Place
+    actors: tuple[ActorSpec, ...] | None
+    may_list_actors: bool
+    """Asked in the parse worker: the process that gathers every record would otherwise read
+    every body alone."""
+    body_place: Place
+    packed_body: bytes
+    packed_rest: bytes
+
+    @classmethod
+    def of(cls, source: ExplainerSource) -> ExplainerOutline:
+        rest = tuple(getattr(source, name) for name in _RECORD_FIELDS if name not in _HEAD_FIELDS)
+        return cls(
+            source.path,
+            source.slug,
+            source.slug_place,
+            source.actors,
+            may_list_actors(source.body.text),
+            source.body.place,
+            pack(source.body.text.encode("utf-8", "surrogatepass")),
+            pack_pickle(rest),
+        )
+
+    @property
+    def body(self) -> Text:
+        return Text(unpack(self.packed_body).decode("utf-8", "surrogatepass"), self.body_place)
+
+    def record(self) -> ExplainerSource:
+        rest = iter(unpack_pickle(self.packed_rest))
+        head = {name: getattr(self, name) for name in _HEAD_FIELDS}
+        return ExplainerSource(
+            **{name: head[name] if name in head else next(rest) for name in _RECORD_FIELDS}
+        )
+
+
+# -- explainers ------------------------------------------------------------------------------------
 
 PAGE_ONLY = (
     "body_html",
@@ -29,87 +113,101 @@ PAGE_ONLY = (
     "corrections",
     "toc",
 )
-"""Fields no built-in list, feed or sitemap reads: measured at 10,000 explainers, packing them
-took the build's peak memory from 261 to about 225 MB. A custom template may still read them
-anywhere; each read of another explainer's field unpacks that explainer's fields again."""
+"""Fields no built-in list, feed or sitemap reads: packing them takes about a sixth off a large
+build's peak memory. A custom template may still read them anywhere; each read of another
+explainer's field unpacks that explainer's fields again."""
 
 _KEPT = tuple(item.name for item in fields(Explainer) if item.name not in PAGE_ONLY)
 _SHARED_FIELDS = ("lang", "dir", "source", "authors", "topics", "actors")
 
-_shared: dict[Any, Any] = {}
-_last_unpacked: tuple[bytes, tuple[Any, ...]] = (b"", ())
-
-
-def start_sharing() -> None:
-    """Forget the shared values of an earlier build, so that a long preview session does not
-    hold every variant it has seen."""
-    _shared.clear()
-
-
-def _one_copy(value: Any) -> Any:
-    """The build's shared object equal to `value` (a string, or a frozen value or tuple)."""
-    if type(value) is str:
-        return sys.intern(value)
-    if type(value) is tuple:
-        value = tuple(_one_copy(item) for item in value)
-    try:
-        return _shared.setdefault(value, value)
-    except TypeError:  # unhashable: kept as it is
-        return value
-
 
 class PackedExplainer(Explainer):
-    """An `Explainer` that keeps its `PAGE_ONLY` fields packed and its repeated values shared.
+    """An `Explainer` whose `PAGE_ONLY` fields are one packed pickle, unpacked on each read.
 
-    The dataclass `__init__` sets the page-only fields through the properties below, which
-    collect them; `__init__` then packs them. Reading one unpacks all of them, and the last
-    explainer read stays unpacked, so rendering its page unpacks once.
+    Equality, hashing, pickling and every field read give what the plain explainer gives;
+    pickles carry the packed bytes, so an explainer travels from a worker still packed.
     """
 
     __slots__ = ("_page_only",)
+    _page_only: bytes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        object.__setattr__(self, "_page_only", compress_pickle(tuple(self._page_only)))
-        self._share_repeated()
+        """Made from the fields of an `Explainer` (so that `dataclasses.replace` works)."""
+        self._take(Explainer(*args, **kwargs))
 
-    def _unpacked(self) -> tuple[Any, ...]:
-        global _last_unpacked
-        packed = self._page_only
-        last = _last_unpacked
-        if last[0] is not packed:
-            last = _last_unpacked = (packed, decompress_pickle(packed))
-        return last[1]
+    @classmethod
+    def of(cls, explainer: Explainer) -> PackedExplainer:
+        packed = object.__new__(cls)
+        packed._take(explainer)
+        return packed
 
-    def _share_repeated(self) -> None:
-        for name in _SHARED_FIELDS:
-            object.__setattr__(self, name, _one_copy(getattr(self, name)))
+    def _take(self, explainer: Explainer) -> None:
+        for name in _KEPT:
+            object.__setattr__(self, name, getattr(explainer, name))
+        page_only = tuple(getattr(explainer, name) for name in PAGE_ONLY)
+        object.__setattr__(self, "_page_only", pack_pickle(page_only))
+
+    def opened(self) -> Explainer:
+        """The plain explainer, every field unpacked."""
+        values = dict(zip(PAGE_ONLY, unpack_pickle(self._page_only), strict=True))
+        return Explainer(**{name: getattr(self, name) for name in _KEPT}, **values)
 
     def __getstate__(self) -> tuple[Any, ...]:
-        """The kept fields and the packed ones, still packed (to and from worker processes)."""
         return (*(getattr(self, name) for name in _KEPT), self._page_only)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip((*_KEPT, "_page_only"), state, strict=True):
             object.__setattr__(self, name, value)
-        self._share_repeated()
 
 
 def _page_only_field(index: int) -> property:
     def read(self: PackedExplainer) -> Any:
-        return self._unpacked()[index]
+        return unpack_pickle(self._page_only)[index]
 
-    def collect(self: PackedExplainer, value: Any) -> None:
-        # Reached only from the dataclass __init__, before `PackedExplainer.__init__` packs.
-        try:
-            collected = self._page_only
-        except AttributeError:
-            collected = [None] * len(PAGE_ONLY)
-            object.__setattr__(self, "_page_only", collected)
-        collected[index] = value
-
-    return property(read, collect)
+    return property(read)
 
 
 for _index, _name in enumerate(PAGE_ONLY):
     setattr(PackedExplainer, _name, _page_only_field(_index))
+
+
+class Compactor:
+    """One build's compaction: explainers packed as they are built, values that many of them
+    repeat (topic references, actors, language, authors) held once, and each explainer's own
+    page given the plain explainer.
+
+    Explainers arrive in the build's process each in a pickle of its own, from the worker that
+    built it, so without `keep` every one would bring its own copy of each repeated value.
+    """
+
+    def __init__(self) -> None:
+        self._shared: dict[Any, Any] = {}
+
+    def keep(self, explainer: Explainer) -> Explainer:
+        """The explainer packed (if it is not yet), its repeated values replaced by the build's
+        one copy of each."""
+        packed = (
+            explainer if isinstance(explainer, PackedExplainer) else PackedExplainer.of(explainer)
+        )
+        for name in _SHARED_FIELDS:
+            object.__setattr__(packed, name, self._one_copy(getattr(packed, name)))
+        return packed
+
+    def prepare(self, job: PageJob) -> PageJob:
+        """An explainer's page gets the plain explainer, so that the template's many reads of
+        its fields unpack them once."""
+        explainer = job.variables.get("explainer")
+        if not isinstance(explainer, PackedExplainer):
+            return job
+        return replace(job, variables={**job.variables, "explainer": explainer.opened()})
+
+    def _one_copy(self, value: Any) -> Any:
+        """The build's shared object equal to `value` (a string, or a frozen value or tuple)."""
+        if type(value) is str:
+            return sys.intern(value)
+        if type(value) is tuple:
+            value = tuple(self._one_copy(item) for item in value)
+        try:
+            return self._shared.setdefault(value, value)
+        except TypeError:  # unhashable: kept as it is
+            return value

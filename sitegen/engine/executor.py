@@ -112,20 +112,17 @@ def map_chunks(
     *,
     share: bool = True,
     weight: Callable[[T], float] | None = None,
-    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """`task` applied to contiguous chunks of `items`, in order, across `workers` processes.
 
     `task` runs in forked children, so what it changes in its own process is lost: everything
-    it produces must be in its return value (which must be picklable). `share` and `meanwhile`
-    as in `fork_map`, `weight` as in `chunks`.
+    it produces must be in its return value (which must be picklable). `share` as in
+    `fork_map`, `weight` as in `chunks`.
     """
     parts = chunks(items, workers, weight)
     if workers <= 1 or len(parts) <= 1:
         return [task(part) for part in parts]
-    return fork_map(
-        lambda index: task(parts[index]), len(parts), workers, share=share, meanwhile=meanwhile
-    )
+    return fork_map(lambda index: task(parts[index]), len(parts), workers, share=share)
 
 
 def fork_map(
@@ -134,7 +131,6 @@ def fork_map(
     workers: int,
     *,
     share: bool = True,
-    meanwhile: Callable[[], object] | None = None,
 ) -> list[R]:
     """`task(0) .. task(count - 1)` across `workers` processes, results in order.
 
@@ -148,8 +144,7 @@ def fork_map(
     results: for a stage whose results it keeps and later forks other workers from. Doing
     the work itself would leave the garbage of that work (a parse's syntax trees) as holes all
     through the memory its results sit in; the next workers' allocations would fill those
-    holes, and so copy nearly every page they share with it. `meanwhile`, if given, is called
-    in this process once the children are forked: work of its own that they need not inherit.
+    holes, and so copy nearly every page they share with it.
     """
     if workers <= 1 or count <= 1:
         return [task(index) for index in range(count)]
@@ -160,8 +155,6 @@ def fork_map(
     children = [_fork_child(task, count, workers, one) for one in range(first, workers)]
     results: dict[int, R] = {}
     try:
-        if meanwhile is not None:
-            meanwhile()
         if share:
             results.update((index, task(index)) for index in range(0, count, workers))
         while children:

@@ -31,22 +31,18 @@ import pickle
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from sitegen.core.diagnostics import Diagnostic
-from sitegen.stages.parse import (
-    ExplainerOutline,
-    ExplainerSource,
-    compress_pickle,
-    decompress_pickle,
-)
+from sitegen.engine.compact import pack_pickle, unpack_pickle
 
 if TYPE_CHECKING:  # the cache is read before a build knows it must render anything
     from markupsafe import Markup
 
     from sitegen.core.urls import BaseUrl
+    from sitegen.stages.assemble import ExplainerHead
+    from sitegen.stages.load import SiteFiles
     from sitegen.stages.markdown import ActorLink, LinkResolver, MarkdownRenderer, RenderedBody
 
 CACHE_DIR = ".sitegen-cache"
@@ -96,7 +92,7 @@ def _secret() -> bytes | None:
         return None
 
 
-def _mac(key: bytes, payload: bytes) -> bytes:
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
     return hmac.new(key, payload, hashlib.blake2b).digest()[:_MAC_SIZE]
 
 
@@ -271,15 +267,25 @@ class BuildCache:
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
-        fast_pickling()
         stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
         header = stored[0]
         if not isinstance(header, dict) or header.get("generation") != self.generation:
             return
         self.stats = header["stats"]
         for table, entries in stored[1:]:
-            found = decompress_pickle(entries) if isinstance(entries, bytes) else entries
+            found = unpack_pickle(entries) if isinstance(entries, bytes) else entries
             (self.parsed if table == "parsed" else self.markdown).update(found)
+
+    def inputs_key(self, files: SiteFiles, out: Path, strict: bool) -> bytes:
+        """Everything a build reads, by size, time and inode, with the options that shape it:
+        equal to the last stamp's, and with the output as it was left, nothing needs doing."""
+        parts: list[bytes | str] = [self.generation, str(out.resolve()), str(strict)]
+        root = str(files.root)
+        for file in files.content:
+            parts += [file.path, repr(stat_key(os.path.join(root, file.path)))]
+        for path, source in files.static.items():
+            parts += [path, str(source), repr(stat_key(source))]
+        return digest(*parts)
 
     # parsed front matter
 
@@ -297,7 +303,7 @@ class BuildCache:
         """How many of these files changed since they were parsed (by size, time and inode)."""
         return sum(1 for path, real in paths if self.file_key(path, real)[0] is None)
 
-    def unrendered(self, explainers: Sequence[ExplainerSource | ExplainerOutline]) -> int:
+    def unrendered(self, explainers: Sequence[ExplainerHead]) -> int:
         """How many of these explainers' bodies have no rendering in the cache.
 
         With none cached (a first build) that is all of them, counted without reading a body:
@@ -342,7 +348,7 @@ class BuildCache:
                 del self.markdown[key]
         if pack:
             batches = _batches("markdown", fresh.markdown, list(fresh.markdown))
-            fresh.packed += [compress_pickle(entries) for _name, entries in batches]
+            fresh.packed += [pack_pickle(entries) for _name, entries in batches]
             fresh.markdown = {}
         return fresh
 
@@ -397,37 +403,6 @@ class BuildCache:
             (self.folder / _STAMP_FILE).unlink(missing_ok=True)
         except OSError:
             return
-
-
-def fast_pickling() -> None:
-    """Pickle the frozen, slotted dataclasses of the site model by their field values.
-
-    Their default pickling looks the fields up on every object, which made pickling the
-    cache and the workers' results a sixth of a warm build; by value it is about 3x faster.
-    """
-    import copyreg
-    import dataclasses
-    import operator
-
-    from sitegen.core import diagnostics, model
-    from sitegen.stages import parse
-
-    for module in (diagnostics, model, parse):
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and dataclasses.is_dataclass(value)
-                and value.__module__ == module.__name__
-                and value not in copyreg.dispatch_table
-            ):
-                fields = dataclasses.fields(value)
-                if len(fields) > 1 and all(f.init for f in fields):
-                    getter = operator.attrgetter(*(f.name for f in fields))
-                    copyreg.pickle(value, partial(_by_value, getter))
-
-
-def _by_value(getter: Callable[[Any], tuple[Any, ...]], value: Any) -> tuple[Any, ...]:
-    return type(value), getter(value)
 
 
 _BATCH = 500

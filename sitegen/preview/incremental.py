@@ -34,17 +34,17 @@ import jinja2.nodes
 from markupsafe import escape
 
 from sitegen import __version__
-from sitegen.build import CACHE_DIR, ParsedSource, parse_file, sources_of
+from sitegen.engine.store import CACHE_DIR
 from sitegen.core.diagnostics import Diagnostic, Report
 from sitegen.core.model import Explainer, Site, SiteConfig
 from sitegen.core.outputs import Output, PageJob
 from sitegen.core.urls import BaseUrl
 from sitegen.stages import metadata
-from sitegen.stages.assemble import AssemblyMemo, Replaced, assemble
+from sitegen.stages.assemble import AssemblyMemo, Replaced, Sources, assemble
 from sitegen.stages.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.stages.load import Kind, SiteFiles, SourceFile, load_site
 from sitegen.stages.markdown import MarkdownRenderer
-from sitegen.stages.parse import ExplainerSource
+from sitegen.stages.parse import ExplainerSource, ParsedSource, parse_file
 from sitegen.stages.render import (
     FEED_SIZE,
     Renderer,
@@ -886,7 +886,7 @@ class Incremental:
         report.extend(problems)
         config = replace(config, base_url=BaseUrl(self.origin, config.base_url.path))
         self.base_url = config.base_url
-        sources = sources_of(self.parser.parse(files, config, report))
+        sources = Sources.of(self.parser.parse(files, config, report))
         renderer = MarkdownRenderer(allow_html=config.allow_html)
         site, problems = assemble(config, sources, renderer, __version__, self.memo)
         report.extend(problems)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
+from operator import attrgetter
+from typing import Protocol
 
 from markupsafe import Markup
 
@@ -30,38 +32,70 @@ from sitegen.core.model import (
     Site,
     SiteConfig,
     SourceRef,
+    Timestamp,
     Topic,
     TopicRef,
 )
 from sitegen.core.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relative, slugify
-from sitegen.engine.compact import PackedExplainer, start_sharing
-from sitegen.stages.markdown import ActorLink, BodySections, MarkdownRenderer, RenderedBody
+from sitegen.stages.markdown import ActorLink, BodySections, Markdown, RenderedBody
 from sitegen.stages.parse import (
     ActorSource,
     ActorSpec,
     DatedSpec,
-    ExplainerOutline,
     ExplainerSource,
     PageSource,
     QuoteSpec,
     Text,
-    may_list_actors,
     text_direction,
 )
 
 RESERVED_SLUGS = frozenset(("actors", "topics", "page", "static"))
 
-AnySource = ExplainerSource | ExplainerOutline
+
+class ExplainerHead(Protocol):
+    """What assembling reads of every explainer's record before it builds any: the site-wide
+    tables (URLs, actors, `## Who's who` sections) need all of them first. A parse record is
+    one; a build may hand in a compact stand-in (`sitegen.engine.compact.ExplainerOutline`)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def slug_place(self) -> Place: ...
+    @property
+    def actors(self) -> tuple[ActorSpec, ...] | None: ...
+    @property
+    def body(self) -> Text: ...
+    @property
+    def may_list_actors(self) -> bool: ...
+    def record(self) -> ExplainerSource:
+        """The whole record, to build the explainer from."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
 class Sources:
     """What the parse stage produced for the files that take part in this build."""
 
-    explainers: tuple[AnySource, ...]
-    """Outlines from a build (sitegen/build.py), whole records from the preview server."""
+    explainers: tuple[ExplainerHead, ...]
     actors: tuple[ActorSource, ...]
     pages: tuple[PageSource, ...]
+
+    @classmethod
+    def of(cls, records: Iterable[ExplainerHead | ActorSource | PageSource | None]) -> Sources:
+        """The parsed records sorted by kind, in file order (None: a file left out)."""
+        explainers: list[ExplainerHead] = []
+        actors: list[ActorSource] = []
+        pages: list[PageSource] = []
+        for record in records:
+            if isinstance(record, ActorSource):
+                actors.append(record)
+            elif isinstance(record, PageSource):
+                pages.append(record)
+            elif record is not None:
+                explainers.append(record)
+        return cls(tuple(explainers), tuple(actors), tuple(pages))
 
 
 class SiteResolver:
@@ -159,12 +193,12 @@ class AssemblyMemo:
         )
         return explainer
 
-    def may_list_actors(self, source: AnySource) -> bool:
-        """`_may_list_actors`, asked again only for a changed body: every full rebuild asks
-        it of every explainer, and reading a body means decompressing it."""
+    def may_list_actors(self, source: ExplainerHead) -> bool:
+        """`source.may_list_actors`, asked again only for a changed body: every full rebuild asks
+        it of every explainer, and each answer searches a whole body."""
         known = self.sections.get(source.path)
         if known is None or known[0] is not source.body:
-            known = self.sections[source.path] = (source.body, _may_list_actors(source))
+            known = self.sections[source.path] = (source.body, source.may_list_actors)
         return known[1]
 
     def replace_explainers(
@@ -213,22 +247,24 @@ class Replaced:
 
 
 def _table_inputs(
-    source: ExplainerSource, may_list_actors: Callable[[AnySource], bool]
+    source: ExplainerSource, may_list_actors: Callable[[ExplainerHead], bool]
 ) -> tuple[object, ...]:
     """What an explainer contributes to the site-wide tables `assemble` builds first."""
     defined = tuple(spec for spec in source.actors or () if not spec.by_reference and spec.name)
     return source.slug, defined, may_list_actors(source)
 
 
-def _may_list_actors(source: AnySource) -> bool:
-    """Whether a body may hold a `## Who's who` section (`parse.may_list_actors`); an outline
-    was asked when it was made."""
-    if isinstance(source, ExplainerOutline):
-        return source.may_list_actors
-    return may_list_actors(source.body.text)
+Standing = tuple[
+    Timestamp,
+    Timestamp,
+    tuple[TopicRef, ...],
+    tuple[str, ...],
+    tuple[str | None, ...],
+    tuple[str, ...],
+]
 
 
-def _standing(explainer: Explainer, mentions: tuple[str, ...]) -> tuple[object, ...]:
+def _standing(explainer: Explainer, mentions: tuple[str, ...]) -> Standing:
     """What the site's lists sort and group an explainer by (and the sitemap's date); it ends
     with the ids of the actors whose entries list it, as `_actor_entries` finds them."""
     speakers = tuple(quote.by.id if quote.by else None for quote in explainer.quotes)
@@ -282,18 +318,22 @@ def _replace_in_site(
 def assemble(
     config: SiteConfig,
     sources: Sources,
-    renderer: MarkdownRenderer,
+    renderer: Markdown,
     version: str,
     memo: AssemblyMemo | None = None,
     run_chunks: ChunkRunner | None = None,
+    keep: Callable[[Explainer], Explainer] | None = None,
 ) -> tuple[Site, list[Diagnostic]]:
     """The site model from all sources, with every cross-reference checked.
 
     Explainers are independent of each other once the site-wide tables exist, so `run_chunks`
-    may build them in worker processes (it returns each chunk's results, in order).
+    may build them in worker processes (it returns each chunk's results, in order). `keep`,
+    if given, is how the caller holds each explainer once it is built: it must return an equal
+    explainer, and is applied where the explainer is built and again where it is gathered
+    (`sitegen.engine.compact.Compactor.keep`).
     """
+    hold = keep or _as_it_is
     problems: list[Diagnostic] = []
-    start_sharing()
     base = config.base_url
     explainer_links, page_links = _claim_urls(sources, base, problems)
     file_actors = _file_actors(sources.actors, problems)
@@ -309,7 +349,7 @@ def assemble(
         SiteResolver(
             base, {k: v.spec.name or k for k, v in file_actors.items()}, name_index, content_links
         ),
-        memo.may_list_actors if memo else _may_list_actors,
+        memo.may_list_actors if memo else attrgetter("may_list_actors"),
     )
     inline = _first_inline_definitions(sources.explainers, lifted_actors)
     actor_names = {
@@ -328,11 +368,12 @@ def assemble(
     for source in file_actors.values():  # once, here, rather than once per worker
         builder.file_actor(source)
 
-    def build_chunk(chunk: Sequence[AnySource]) -> list[_Built]:
-        return [
-            builder.isolated(make_explainer, _whole(source), explainer_links[source.path])
+    def build_chunk(chunk: Sequence[ExplainerHead]) -> list[_Built]:
+        built = (
+            builder.isolated(make_explainer, source.record(), explainer_links[source.path])
             for source in chunk
-        ]
+        )
+        return [replace(item, explainer=hold(item.explainer)) for item in built]
 
     todo = [source for source in sources.explainers if source.path in explainer_links]
     built = [
@@ -344,7 +385,8 @@ def assemble(
         problems.extend(item.problems)
         builder.mentions[item.explainer.source_path] = item.mentions
     explainers = sorted(
-        (item.explainer for item in built), key=lambda e: (-e.date.value.timestamp(), e.slug)
+        (hold(item.explainer) for item in built),
+        key=lambda e: (-e.date.value.timestamp(), e.slug),
     )
     site_actors = {
         actor_id: builder.site_actor(actor_id, spec)
@@ -375,11 +417,11 @@ def assemble(
     return site, problems
 
 
-def _whole(source: AnySource) -> ExplainerSource:
-    return source.full() if isinstance(source, ExplainerOutline) else source
-
-
 # -- URLs ------------------------------------------------------------------------------------------
+
+
+def _as_it_is(explainer: Explainer) -> Explainer:
+    return explainer
 
 
 def _claim_urls(
@@ -444,10 +486,10 @@ def _name_index(specs: Iterable[ActorSpec]) -> dict[str, str]:
 
 
 def _lift_body_actors(
-    explainers: Sequence[AnySource],
-    renderer: MarkdownRenderer,
+    explainers: Sequence[ExplainerHead],
+    renderer: Markdown,
     resolver: SiteResolver,
-    may_list_actors: Callable[[AnySource], bool],
+    may_list_actors: Callable[[ExplainerHead], bool],
 ) -> dict[str, tuple[ActorSpec, ...]]:
     """Actors written as a `## Who's who` section, read before mentions can be checked.
 
@@ -475,7 +517,7 @@ def _lift_body_actors(
 
 
 def _first_inline_definitions(
-    explainers: Sequence[AnySource], lifted: dict[str, tuple[ActorSpec, ...]]
+    explainers: Sequence[ExplainerHead], lifted: dict[str, tuple[ActorSpec, ...]]
 ) -> dict[str, ActorSpec]:
     """Actors defined inline (not by reference), the first definition of each id by file order."""
     found: dict[str, ActorSpec] = {}
@@ -516,7 +558,7 @@ class _Built:
 
 
 ChunkRunner = Callable[
-    [Callable[[Sequence[AnySource]], list[_Built]], Sequence[AnySource]],
+    [Callable[[Sequence[ExplainerHead]], list[_Built]], Sequence[ExplainerHead]],
     list[list[_Built]],
 ]
 
@@ -527,7 +569,7 @@ class _Builder:
     def __init__(
         self,
         config: SiteConfig,
-        renderer: MarkdownRenderer,
+        renderer: Markdown,
         resolver: SiteResolver,
         file_actors: dict[str, ActorSource],
         problems: list[Diagnostic],
@@ -699,7 +741,7 @@ class _Builder:
                     self.problems.append(spec.place.warning(f"actor `{actor.id}` is listed twice"))
                 actors.setdefault(actor.id, actor)
         key_points = self._key_points(source, sections)
-        return PackedExplainer(
+        return Explainer(
             source_path=source.path,
             slug=source.slug,
             url=url,

@@ -7,21 +7,18 @@ job. Every problem is reported at the line of the value it is about.
 
 from __future__ import annotations
 
-import copyreg
-import pickle
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import PurePosixPath
 from typing import Any
-
-import lz4.block
 
 from sitegen.core.diagnostics import Diagnostic, Place
 from sitegen.core.model import Image, SiteConfig, Timestamp
 from sitegen.core.urls import SLUG_PATTERN, slugify
 from sitegen.stages.fields import FieldReader
-from sitegen.stages.frontmatter import Document, describe
+from sitegen.stages.frontmatter import Document, describe, parse_document
+from sitegen.stages.load import Kind, SourceFile
 
 EXPLAINER_FIELDS = frozenset(
     [
@@ -70,51 +67,6 @@ class Text:
 
     text: str
     place: Place
-
-
-class PackedText(Text):
-    """A `Text` that keeps its text compressed (`pack`): an explainer's body, which is most of its
-    source record, is read once or twice per build while every record is held from parsing
-    until the site is assembled (and copied into each worker that touches it).
-
-    Reading `text` gives the same string as ever; equality compares the compressed bytes, so
-    telling whether a record changed (the preview server does, for every file) decompresses
-    nothing.
-    """
-
-    __slots__ = ("_packed",)
-
-    @property  # type: ignore[override]
-    def text(self) -> str:
-        return unpack(self._packed).decode("utf-8", "surrogatepass")
-
-    @text.setter
-    def text(self, text: str) -> None:  # reached only through the dataclass __init__
-        object.__setattr__(self, "_packed", pack(text.encode("utf-8", "surrogatepass")))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, PackedText):
-            return NotImplemented
-        return self._packed == other._packed and self.place == other.place
-
-    def __hash__(self) -> int:
-        return hash((self._packed, self.place))
-
-    @classmethod
-    def _from_packed(cls, packed: bytes, place: Place) -> PackedText:
-        text = object.__new__(cls)
-        object.__setattr__(text, "_packed", packed)
-        object.__setattr__(text, "place", place)
-        return text
-
-
-def _reduce_packed_text(text: PackedText) -> tuple[Any, ...]:
-    return PackedText._from_packed, (text._packed, text.place)
-
-
-# Registered here so that pickles (workers' results, the cache) carry the compressed bytes,
-# and so that the cache's by-value pickling of this module's dataclasses leaves it alone.
-copyreg.pickle(PackedText, _reduce_packed_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,37 +151,14 @@ class ExplainerSource:
     field_places: dict[str, Place] = field(default_factory=dict)
     """Where `key_points`, `actors` and `quotes` were given, for "given twice" errors."""
 
+    @property
+    def may_list_actors(self) -> bool:
+        """Whether the body may hold a `## Who's who` section."""
+        return may_list_actors(self.body.text)
 
-_OWN_FIELDS = tuple(item.name for item in fields(ExplainerSource))
-_BODY = _OWN_FIELDS.index("body")
-_ACTORS = _OWN_FIELDS.index("actors")
-
-
-def pack(data: bytes) -> bytes:
-    """`data` compressed for keeping in memory, or in the cache, until it is read again.
-
-    LZ4, not zlib: a build packs every record, body and explainer once and unpacks most of them
-    once or twice, and with zlib (level 1) that was about a seventh of a one-process build's
-    CPU (1,000 explainers: 3.16 s against 2.74 s with nothing packed, median of 4). LZ4 packs
-    them 4 to 11 times faster and unpacks them about 8 times faster (the same build: 2.86 s),
-    for data about a quarter larger (explainers' page-only fields shrink 2.0 times, not 2.7).
-    """
-    return lz4.block.compress(data)
-
-
-def unpack(packed: bytes) -> bytes:
-    """The bytes `pack` compressed."""
-    return lz4.block.decompress(packed)
-
-
-def compress_pickle(value: object) -> bytes:
-    """`value` as a packed pickle."""
-    return pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def decompress_pickle(packed: bytes) -> Any:
-    """The value `compress_pickle` packed."""
-    return pickle.loads(unpack(packed))
+    def record(self) -> ExplainerSource:
+        """The whole record: itself (`sitegen.stages.assemble.ExplainerHead`)."""
+        return self
 
 
 # A cheap filter for bodies that may hold an actors section: an ATX `## Actors` or the text line of
@@ -242,52 +171,6 @@ _ACTORS_SECTION = re.compile(
 def may_list_actors(body: str) -> bool:
     """Whether a body may hold a `## Who's who` section (see `_ACTORS_SECTION`)."""
     return bool(_ACTORS_SECTION.search(body))
-
-
-@dataclass(frozen=True, slots=True)
-class ExplainerOutline:
-    """An explainer's source record as a build holds it between parsing and assembling: what
-    the site-wide checks read (its URL's slug, its actors, its body), the rest packed.
-
-    Every record is held from the parse until the site is assembled, and its fields are small
-    objects by the dozen (texts, places, specs); packed, a 10,000-explainer site holds tens of
-    MB less, and a worker that builds part of the site unpacks only its own records instead of
-    copying the pages of everyone's.
-    """
-
-    path: str
-    slug: str
-    slug_place: Place
-    actors: tuple[ActorSpec, ...] | None
-    body: Text
-    may_list_actors: bool
-    """`may_list_actors(body)`, found here, in a parse worker: the whole site's actors must be
-    known before any body is rendered, so the process that gathers them would otherwise read
-    every body alone (0.18 s at 10,000 explainers)."""
-    packed: bytes
-    """Packed pickle of the record's other fields (`compress_pickle`)."""
-
-    @classmethod
-    def of(cls, source: ExplainerSource) -> ExplainerOutline:
-        rest = tuple(
-            None if index in (_BODY, _ACTORS) else getattr(source, name)
-            for index, name in enumerate(_OWN_FIELDS)
-        )
-        return cls(
-            source.path,
-            source.slug,
-            source.slug_place,
-            source.actors,
-            source.body,
-            may_list_actors(source.body.text),
-            compress_pickle(rest),
-        )
-
-    def full(self) -> ExplainerSource:
-        values = list(decompress_pickle(self.packed))
-        values[_BODY] = self.body
-        values[_ACTORS] = self.actors
-        return ExplainerSource(*values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +203,32 @@ def text_direction(lang: str) -> str:
     return "rtl" if primary in _RTL_LANGUAGES or script_rtl else "ltr"
 
 
+ParsedSource = ExplainerSource | ActorSource | PageSource
+
+
+def parse_file(
+    file: SourceFile, config: SiteConfig, zone: tzinfo, drafts: bool
+) -> tuple[ParsedSource | None, list[Diagnostic]]:
+    """One content file's source record (None when it has errors or is a draft left out).
+
+    Depends on nothing but its arguments, so the engine may reuse the result for the same
+    bytes and settings.
+    """
+    document, problems = parse_document(file.path, file.raw)
+    if document is None:
+        return None, problems
+    source: ParsedSource | None
+    if file.kind is Kind.ACTOR:
+        source, more = parse_actor(document, zone)
+    elif file.kind is Kind.PAGE:
+        source, more = parse_page(document, config, zone)
+    else:
+        source, more = parse_explainer(document, config, zone)
+    if isinstance(source, ExplainerSource | PageSource) and source.draft and not drafts:
+        source = None
+    return source, [*problems, *more]
+
+
 def parse_explainer(
     doc: Document, config: SiteConfig, zone: tzinfo
 ) -> tuple[ExplainerSource | None, list[Diagnostic]]:
@@ -335,14 +244,16 @@ def parse_explainer(
     fields = {
         name: read.place(name) for name in ("key_points", "actors", "quotes") if read.has(name)
     }
-    parts = dict(
+    # Without a valid date or title the build fails anyway (the error is recorded); the source is
+    # still returned so that the checks that need the whole site report this file's problems too.
+    source = ExplainerSource(
         path=doc.path,
         slug=slug,
         slug_place=slug_place,
         title=title,
-        date=date,
+        date=date or Timestamp(datetime(1970, 1, 1, tzinfo=zone), has_time=False),
         lang=read.language("lang", config.language),
-        body=PackedText(doc.body, Place(doc.path, doc.body_line, 1)),
+        body=Text(doc.body, Place(doc.path, doc.body_line, 1)),
         updated=updated,
         summary=read.text("summary"),
         authors=tuple(read.text_list("authors", allow_single=True)),
@@ -363,10 +274,7 @@ def parse_explainer(
         extra=_extra(read),
         field_places=fields,
     )
-    # Without a valid date or title the build fails anyway (the error is recorded); the source is
-    # still returned so that the checks that need the whole site report this file's problems too.
-    parts["date"] = date or Timestamp(datetime(1970, 1, 1, tzinfo=zone), has_time=False)
-    return ExplainerSource(**parts), read.problems
+    return source, read.problems
 
 
 def parse_actor(doc: Document, zone: tzinfo) -> tuple[ActorSource | None, list[Diagnostic]]:

@@ -13,7 +13,6 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.core.outputs import Output
@@ -56,29 +55,6 @@ def check_output_folder(out: Path, site_root: Path) -> str | None:
     return None
 
 
-def write_site(outputs: Iterable[Output], out: Path) -> int:
-    """Write every output into a fresh folder beside `out`, then swap it in.
-
-    Returns how many files were written.
-    """
-    try:
-        # Made inside the `try`: a parent that is a file, read-only or on a full disk fails here.
-        staging = Staging(out)
-    except OSError as err:
-        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
-    try:
-        for output in outputs:
-            if output.source is not None:
-                staging.copy(output.path, output.source)
-            else:
-                staging.put(output.path, output.data or b"")
-    except OSError as err:
-        staging.abort()
-        raise WriteError(f"cannot write {err.filename or out}: {err.strerror or err}") from err
-    staging.commit()
-    return staging.count
-
-
 class Staging:
     """A fresh folder beside `out` that a build fills, then swaps in for `out` at once.
 
@@ -101,6 +77,13 @@ class Staging:
         self._made: set[Path] = {self.folder}
         self.count = 0
         self.reused = 0
+
+    def add(self, output: Output) -> None:
+        """Write one output: its bytes, or a copy of its source file."""
+        if output.source is not None:
+            self.copy(output.path, output.source)
+        else:
+            self.put(output.path, output.data or b"")
 
     def put(self, path: str, data: bytes) -> None:
         """Write one output file, or link the previous build's identical file."""

@@ -26,8 +26,10 @@ import jinja2
 import yaml
 from hypothesis import strategies as st
 
-from sitegen.build import BuildOptions, BuildResult, generate
+from sitegen.build import BuildOptions, BuildResult, build
+from sitegen.core.diagnostics import Report
 from sitegen.stages import config, parse, render
+from sitegen.stages.write import MARKER
 from tests.helpers import write_files
 from tests.security.htmlcheck import output_problems
 
@@ -549,42 +551,67 @@ class Options:
 build_options = st.builds(Options, drafts=st.booleans(), strict=one_in(5))
 
 
-def build_in_memory(
+@dataclass(frozen=True, slots=True)
+class FuzzBuild:
+    """A real build's result and the files it wrote (none when it failed)."""
+
+    result: BuildResult
+    outputs: dict[str, bytes]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
+
+    @property
+    def report(self) -> Report:
+        return self.result.report
+
+
+def build_and_read(
     files: dict[str, bytes], options: Options, *, seconds: float, folder: Path | None = None
-) -> BuildResult:
-    """Write the site into a fresh folder and run every stage but the write.
+) -> FuzzBuild:
+    """Write the site into a fresh folder, build it as `sitegen build --no-cache` does, and
+    read back every file the build wrote.
 
     `folder`, when given, is emptied and reused (the long run saves a temporary folder per
     example that way); otherwise a temporary folder is made and removed.
     """
     if folder is None:
         with tempfile.TemporaryDirectory(prefix="sitegen-fuzz-") as temporary:
-            return build_in_memory(files, options, seconds=seconds, folder=Path(temporary))
+            return build_and_read(files, options, seconds=seconds, folder=Path(temporary))
     for child in folder.iterdir():
         shutil.rmtree(child) if child.is_dir() else child.unlink()
-    root = write_files(folder, dict(files))
+    root = write_files(folder / "src", dict(files))
+    out = folder / "out"
+    options_ = BuildOptions(
+        root=root, out=out, drafts=options.drafts, strict=options.strict, cache=False
+    )
     with time_bound(seconds):
-        return generate(BuildOptions(root=root, drafts=options.drafts, strict=options.strict))
+        result = build(options_)
+    outputs = (
+        {
+            path.relative_to(out).as_posix(): path.read_bytes()
+            for path in out.rglob("*")
+            if path.is_file() and path.name != MARKER
+        }
+        if result.ok
+        else {}
+    )
+    return FuzzBuild(result, outputs)
 
 
-def invariant_problems(files: dict[str, bytes], result: BuildResult) -> list[str]:
-    """How the result breaks the invariant; empty when it keeps it."""
+def invariant_problems(files: dict[str, bytes], built: FuzzBuild) -> list[str]:
+    """How the build breaks the invariant; empty when it keeps it."""
     problems = [
         f"diagnostic without a file and line: {diagnostic}"
-        for diagnostic in result.report
+        for diagnostic in built.report
         if not diagnostic.path or diagnostic.line < 1 or not diagnostic.message
     ]
-    if not result.ok:
+    if not built.ok:
         return problems
-    built: dict[str, bytes] = {}
-    for output in result.outputs:
-        parts = output.path.split("/")
-        if output.path.startswith("/") or ".." in parts or "" in parts or "\\" in output.path:
-            problems.append(f"output path leaves the output folder: {output.path!r}")
-        if output.data is not None:
-            built[output.path] = output.data
-    allow_html = result.site is not None and result.site.config.allow_html
-    problems += output_problems(built, check_scripts=not allow_html)
+    site = built.result.site
+    allow_html = site is not None and site.config.allow_html
+    problems += output_problems(built.outputs, check_scripts=not allow_html)
     return problems
 
 

@@ -19,7 +19,7 @@ from tests.helpers import run_sitegen, write_files
 from tests.security.fuzz import (
     Options,
     TimeBoundExceeded,
-    build_in_memory,
+    build_and_read,
     build_options,
     compiled_templates_cached,
     invariant_problems,
@@ -43,7 +43,7 @@ def _cached_templates() -> Iterator[None]:
 
 
 def assert_invariant(files: dict[str, bytes], options: Options) -> None:
-    result = build_in_memory(files, options, seconds=EXAMPLE_SECONDS)
+    result = build_and_read(files, options, seconds=EXAMPLE_SECONDS)
     assert invariant_problems(files, result) == []
 
 
@@ -118,7 +118,7 @@ REGRESSIONS = {
 
 @pytest.mark.parametrize("files", REGRESSIONS.values(), ids=REGRESSIONS.keys())
 def test_regression(files: dict[str, bytes]) -> None:
-    result = build_in_memory(files, Options(), seconds=EXAMPLE_SECONDS)
+    result = build_and_read(files, Options(), seconds=EXAMPLE_SECONDS)
     assert invariant_problems(files, result) == []
 
 
@@ -142,7 +142,7 @@ def test_content_cannot_forge_lines_in_the_build_log(make_site: SiteFactory) -> 
 
 
 def test_an_explicit_timestamp_tag_on_text_is_a_date_error() -> None:
-    result = build_in_memory(
+    result = build_and_read(
         REGRESSIONS["explicit timestamp tag on text"], Options(), seconds=EXAMPLE_SECONDS
     )
     assert [str(d) for d in result.report] == [
@@ -157,13 +157,13 @@ def test_control_characters_build_with_a_warning() -> None:
         "control characters as YAML escapes",
         "control character in the site title",
     ):
-        result = build_in_memory(REGRESSIONS[name], Options(), seconds=EXAMPLE_SECONDS)
+        result = build_and_read(REGRESSIONS[name], Options(), seconds=EXAMPLE_SECONDS)
         assert result.ok, [str(d) for d in result.report]
 
 
 def test_control_characters_are_reported_where_they_stand(tmp_path: Path) -> None:
     files = {"content/a.md": MINIMAL.format(point="x\x0by", body="b").encode()}
-    result = build_in_memory(files, Options(), seconds=EXAMPLE_SECONDS)
+    result = build_and_read(files, Options(), seconds=EXAMPLE_SECONDS)
     assert "content/a.md:7:4: warning: control character U+000B replaced by a space" in [
         str(d) for d in result.report
     ]

@@ -1,4 +1,4 @@
-"""Packed explainers: what templates, equality and pickling see is a plain `Explainer`."""
+"""The engine's compaction: what stages, templates, equality and pickling see is plain data."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import fields, replace
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from markupsafe import Markup
 
 from sitegen.core.model import (
@@ -20,9 +21,34 @@ from sitegen.core.model import (
     Timestamp,
     TopicRef,
 )
-from sitegen.engine import compact
-from sitegen.engine.compact import PAGE_ONLY, PackedExplainer, start_sharing
-from sitegen.engine.store import fast_pickling
+from sitegen.core.outputs import PageJob
+from sitegen.engine.compact import (
+    PAGE_ONLY,
+    Compactor,
+    ExplainerOutline,
+    PackedExplainer,
+    pack,
+    unpack,
+)
+from sitegen.stages.config import parse_config, zone_of
+from sitegen.stages.load import Kind, SourceFile
+from sitegen.stages.parse import ExplainerSource, parse_file
+
+EXPLAINER = """---
+title: Grain corridor reopens
+date: 2025-03-19
+summary: Ships sail again.
+key_points:
+  - Ships sail again from Odesa.
+  - Insurers *return*.
+actors:
+  - id: kyiv
+    name: Kyiv
+---
+The corridor reopened on Wednesday.
+
+{section}
+"""
 
 DAY = Timestamp(datetime(2025, 3, 19, tzinfo=UTC), False)
 
@@ -58,11 +84,12 @@ def explainer_fields(slug: str, **changes: Any) -> dict[str, Any]:
 
 def test_a_packed_explainer_reads_and_compares_as_a_plain_one() -> None:
     values = explainer_fields("grain-deal")
-    packed = PackedExplainer(**values)
+    packed = PackedExplainer.of(Explainer(**values))
     for name, value in values.items():
         assert getattr(packed, name) == value, name
     assert packed == PackedExplainer(**values)
     assert packed != PackedExplainer(**{**values, "toc": ()})
+    assert packed.opened() == Explainer(**values)
     assert isinstance(packed._page_only, bytes), "packed once built"
 
 
@@ -76,7 +103,6 @@ def test_reading_explainers_in_turn_never_mixes_their_fields() -> None:
 
 
 def test_replace_and_pickling_keep_every_field() -> None:
-    fast_pickling()  # as in a build; the plain pickling must agree
     packed = PackedExplainer(**explainer_fields("grain-deal"))
     changed = replace(packed, title="New title", body_html=Markup("<p>New body.</p>"))
     assert isinstance(changed, PackedExplainer)
@@ -98,11 +124,11 @@ def test_the_page_only_fields_travel_packed() -> None:
 
 
 def test_repeated_values_are_one_object_across_explainers_from_workers() -> None:
-    start_sharing()
-    # Each explainer pickled on its own, as workers send them: each would unpickle its own
-    # copy of the topic, the actors and the authors.
-    sent = [pickle.dumps(PackedExplainer(**explainer_fields(slug))) for slug in ("a", "b")]
-    first, second = (pickle.loads(data) for data in sent)
+    compactor = Compactor()
+    # Each explainer pickled on its own, as workers send them: each unpickles its own copy of
+    # the topic, the actors and the authors, until the build keeps it.
+    sent = [pickle.dumps(compactor.keep(Explainer(**explainer_fields(s)))) for s in ("a", "b")]
+    first, second = (compactor.keep(pickle.loads(data)) for data in sent)
     assert first.topics is second.topics
     assert first.topics[0] is second.topics[0]
     assert first.actors[0] is second.actors[0]
@@ -110,15 +136,58 @@ def test_repeated_values_are_one_object_across_explainers_from_workers() -> None
     assert first.title is not second.title, "only values that repeat are shared"
 
 
-def test_a_new_build_starts_with_no_shared_values() -> None:
-    PackedExplainer(**explainer_fields("a"))
-    assert compact._shared
-    start_sharing()
-    assert not compact._shared
+def test_each_build_shares_values_of_its_own() -> None:
+    one, other = Compactor(), Compactor()
+    topics = one.keep(Explainer(**explainer_fields("a"))).topics
+    assert other.keep(Explainer(**explainer_fields("b"))).topics is not topics
 
 
 def test_unhashable_values_are_kept_as_they_are() -> None:
-    start_sharing()
     odd = (TopicRef("Energy", "energy", "/topics/energy/"), ["a list"])
-    packed = PackedExplainer(**explainer_fields("a", topics=odd))
+    packed = Compactor().keep(Explainer(**explainer_fields("a", topics=odd)))
     assert packed.topics == odd
+
+
+def test_an_explainer_page_gets_the_plain_explainer() -> None:
+    plain = Explainer(**explainer_fields("grain-deal"))
+    compactor = Compactor()
+    job = PageJob(
+        "grain-deal/index.html",
+        "explainer.html",
+        "/grain-deal/",
+        "T",
+        "D",
+        "en",
+        "ltr",
+        {"explainer": compactor.keep(plain)},
+    )
+    prepared = compactor.prepare(job)
+    assert type(prepared.variables["explainer"]) is Explainer
+    assert prepared.variables["explainer"] == plain
+    listing = replace(job, variables={"pager": "unchanged"})
+    assert compactor.prepare(listing) is listing
+
+
+def parsed(section: str = "") -> ExplainerSource:
+    config, problems = parse_config(None)
+    assert not problems
+    text = EXPLAINER.format(section=section).encode()
+    file = SourceFile("content/explainers/grain.md", Kind.EXPLAINER, text)
+    source, problems = parse_file(file, config, zone_of(config), drafts=False)
+    assert not problems
+    assert isinstance(source, ExplainerSource)
+    return source
+
+
+def test_an_outline_gives_back_the_whole_record() -> None:
+    source = parsed("## Who's who\n\n- [Kyiv](@kyiv) \u2014 the capital\n")
+    outline = ExplainerOutline.of(source)
+    assert outline.record() == source
+    assert (outline.slug, outline.actors, outline.body) == (source.slug, source.actors, source.body)
+    assert outline.may_list_actors is source.may_list_actors is True
+    assert pickle.loads(pickle.dumps(outline)) == outline
+
+
+@pytest.mark.parametrize("data", [b"", b"x", "Énergie \u2019 \U0001f30d".encode() * 500])
+def test_packed_bytes_come_back_the_same(data: bytes) -> None:
+    assert unpack(pack(data)) == data

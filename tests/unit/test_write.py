@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.build import BuildOptions, build
 from sitegen.core.outputs import Output
-from sitegen.stages.write import MARKER, WriteError, check_output_folder, write_site
+from sitegen.stages.write import MARKER, Staging, check_output_folder
 from tests.conftest import SiteFactory
 
 
@@ -31,6 +31,19 @@ def dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
+
+
+def write_site(outputs: list[Output], out: Path) -> int:
+    """Write `outputs` as a build does: into a staging folder, swapped in only if all went well."""
+    staging = Staging(out)
+    try:
+        for output in outputs:
+            staging.add(output)
+    except OSError:
+        staging.abort()
+        raise
+    staging.commit()
+    return staging.count
 
 
 def test_write_a_fresh_output(tmp_path: Path) -> None:
@@ -68,7 +81,7 @@ def test_a_failed_write_keeps_the_old_output(tmp_path: Path) -> None:
     write_site([Output("index.html", b"old")], out)
     before = snapshot(out)
     vanished = tmp_path / "gone.css"
-    with pytest.raises(WriteError) as raised:
+    with pytest.raises(OSError) as raised:
         write_site([Output("index.html", b"new"), Output("s.css", None, vanished)], out)
     assert "gone.css" in str(raised.value)
     assert snapshot(out) == before

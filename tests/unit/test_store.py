@@ -1,4 +1,5 @@
-"""What a build keeps packed between stages, and the first-build shortcuts around the cache."""
+"""The build store: rendered Markdown reused only while its answers hold, and the first-build
+shortcuts around it."""
 
 from __future__ import annotations
 
@@ -6,25 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from markupsafe import Markup
 
-from sitegen.build import parse_file
 from sitegen.core.urls import BaseUrl
+from sitegen.engine.compact import ExplainerOutline
 from sitegen.engine.store import BuildCache, CachedMarkdown, markdown_key
-from sitegen.stages.assemble import _may_list_actors
 from sitegen.stages.config import parse_config, zone_of
 from sitegen.stages.load import Kind, SourceFile
 from sitegen.stages.markdown import ActorLink, MarkdownRenderer
-from sitegen.stages.parse import (
-    ExplainerOutline,
-    ExplainerSource,
-    PackedText,
-    compress_pickle,
-    decompress_pickle,
-    may_list_actors,
-    pack,
-    unpack,
-)
+from sitegen.stages.parse import ExplainerSource, may_list_actors, parse_file
 
 EXPLAINER = """---
 title: Grain corridor reopens
@@ -55,30 +45,6 @@ def explainer(section: str = "") -> ExplainerSource:
     return source
 
 
-@pytest.mark.parametrize("data", [b"", b"x", "Énergie \u2019 \U0001f30d".encode() * 500])
-def test_packed_bytes_come_back_the_same(data: bytes) -> None:
-    assert unpack(pack(data)) == data
-
-
-def test_a_packed_pickle_comes_back_equal() -> None:
-    value = {"title": "Grain", "points": (Markup("<em>One</em>"), 2, None), "empty": b""}
-    assert decompress_pickle(compress_pickle(value)) == value
-
-
-def test_packed_text_reads_its_text_and_compares_by_bytes() -> None:
-    source = explainer()
-    assert isinstance(source.body, PackedText)
-    assert source.body.text.startswith("The corridor reopened")
-    assert explainer().body == source.body
-
-
-def test_an_outline_unpacks_to_the_whole_record() -> None:
-    source = explainer("## Who's who\n\n- [Kyiv](@kyiv) \u2014 the capital\n")
-    outline = ExplainerOutline.of(source)
-    assert outline.full() == source
-    assert (outline.slug, outline.actors, outline.body) == (source.slug, source.actors, source.body)
-
-
 @pytest.mark.parametrize(
     ("section", "listed"),
     [
@@ -90,11 +56,11 @@ def test_an_outline_unpacks_to_the_whole_record() -> None:
         ("    ## Actors", False),  # indented code, not a heading
     ],
 )
-def test_outlines_know_whether_their_body_may_list_actors(section: str, listed: bool) -> None:
+def test_records_know_whether_their_body_may_list_actors(section: str, listed: bool) -> None:
     source = explainer(section)
     assert may_list_actors(source.body.text) is listed
+    assert source.may_list_actors is listed
     assert ExplainerOutline.of(source).may_list_actors is listed
-    assert _may_list_actors(ExplainerOutline.of(source)) is _may_list_actors(source) is listed
 
 
 class _Resolver:

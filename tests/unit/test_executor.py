@@ -61,11 +61,3 @@ def test_weighted_chunks_hold_about_equal_weight(heavy_at: int) -> None:
     assert len(runs) <= 8
     share = sum(weights) / 8
     assert max(sum(weights[item] for item in run) for run in runs) < share + 20
-
-
-def test_meanwhile_runs_in_this_process_while_the_children_work() -> None:
-    parent = os.getpid()
-    calls: list[int] = []
-    done = fork_map(lambda index: index * 2, 4, 2, share=False, meanwhile=lambda: calls.append(1))
-    assert done == [0, 2, 4, 6]
-    assert calls == [1] and os.getpid() == parent
