@@ -40,7 +40,8 @@ from sitegen.core.model import Explainer, Site, SiteConfig
 from sitegen.core.outputs import Output, PageJob
 from sitegen.core.urls import BaseUrl
 from sitegen.stages import metadata
-from sitegen.stages.assemble import AssemblyMemo, Replaced, Sources, assemble
+from sitegen.preview.assembly import AssemblyMemo, Replaced
+from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.stages.load import Kind, SiteFiles, SourceFile, load_site
 from sitegen.stages.markdown import MarkdownRenderer
