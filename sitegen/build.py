@@ -20,7 +20,8 @@ from sitegen.core.model import Site
 from sitegen.core.outputs import Progress
 from sitegen.core.urls import BaseUrl
 from sitegen.engine.executor import collector_paused
-from sitegen.engine.store import CACHE_DIR, BuildCache, Stamp, folder_listing, generation
+from sitegen.engine.fingerprints import folder_listing, generation
+from sitegen.engine.store import CACHE_DIR, BuildCache, Stamp
 from sitegen.stages.config import parse_config
 from sitegen.stages.frontmatter import HAS_LIBYAML
 from sitegen.stages.load import SiteFiles, load_site

@@ -24,7 +24,9 @@ from sitegen.core.model import Site, SiteConfig
 from sitegen.core.outputs import Progress
 from sitegen.engine.compact import Compactor, ExplainerOutline
 from sitegen.engine.executor import map_chunks, worker_count
-from sitegen.engine.store import BuildCache, CachedMarkdown, Fresh, digest
+from sitegen.engine.fingerprints import digest
+from sitegen.engine.markdown_memo import CachedMarkdown
+from sitegen.engine.store import BuildCache, Fresh
 from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import zone_of
 from sitegen.stages.load import SiteFiles, SourceFile, read_source

@@ -15,217 +15,36 @@ Three things are kept, so that a rebuild redoes only what an edit invalidated:
 Everything is invalidated by sitegen's version, the settings, the templates and the options
 that change output (`--base-url`, `--drafts`): they form the cache's *generation*.
 
-The files are pickles, and unpickling runs code, so a cache file planted in a site folder (a
-downloaded archive, a shared drive) must not be trusted: every file carries a keyed hash made
-with a secret kept outside the site, in the user's own cache folder, and a file whose hash does
-not match is ignored. A missing, stale or unreadable cache only makes the build slower.
+Its files are signed (`signed`), so nothing planted in a site folder is ever unpickled; a
+missing, stale or unreadable store only makes the build slower.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import io
 import os
-import pickle
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sitegen.core.diagnostics import Diagnostic
 from sitegen.engine.compact import pack_pickle, unpack_pickle
+from sitegen.engine.fingerprints import digest, markdown_key, stat_key
+from sitegen.engine.signed import read_signed, signing_key, write_signed
 
-if TYPE_CHECKING:  # the cache is read before a build knows it must render anything
-    from markupsafe import Markup
-
-    from sitegen.core.urls import BaseUrl
+if TYPE_CHECKING:  # the store is read before a build knows it must render anything
     from sitegen.stages.assemble import ExplainerHead
     from sitegen.stages.load import SiteFiles
-    from sitegen.stages.markdown import ActorLink, LinkResolver, MarkdownRenderer, RenderedBody
 
 CACHE_DIR = ".sitegen-cache"
-KEY_VARIABLE = "SITEGEN_CACHE_KEY_DIR"
-"""Where the secret that signs cache files lives; default: the user's cache folder."""
+"""In the site folder; safe to delete at any time."""
 _DATA_FILE = "entries-lz4.pickle"
 """Named anew when the layout of its entries changes (it was `build.pickle` before Markdown
 renderings were packed, `entries.pickle` while they were packed with zlib), so that another
 sitegen of the same version never misreads it."""
 _STAMP_FILE = "stamp.pickle"
-_MAC_SIZE = 32
 
 T = TypeVar("T")
-Lookup = tuple[str, str, Any]
-"""One question a piece of Markdown asked the site: (resolver method, argument, answer)."""
-
-
-# -- signed files ----------------------------------------------------------------------------------
-
-
-def _key_path() -> Path:
-    """`$SITEGEN_CACHE_KEY_DIR/key`, else `sitegen/cache-key` in the user's cache folder."""
-    chosen = os.environ.get(KEY_VARIABLE)
-    if chosen:
-        return Path(chosen) / "key"
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "sitegen" / "cache-key"
-
-
-def _secret() -> bytes | None:
-    """The per-user signing key, made on first use; None when it cannot be kept anywhere."""
-    path = _key_path()
-    try:
-        if path.is_file():
-            key = path.read_bytes()
-            if len(key) >= 32:
-                return key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import secrets  # here: made once per user, and loading it costs every build 1 ms
-
-        key = secrets.token_bytes(32)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(key)
-        return key
-    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
-        return None
-
-
-def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
-    return hmac.new(key, payload, hashlib.blake2b).digest()[:_MAC_SIZE]
-
-
-def read_signed(path: Path, key: bytes | None) -> list[Any] | None:
-    """The objects pickled one after another in `path`, or None when the file is missing,
-    foreign or damaged."""
-    if key is None:
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    mac, payload = data[:_MAC_SIZE], memoryview(data)[_MAC_SIZE:]
-    if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(key, payload)):
-        return None
-    stream = io.BytesIO(payload)
-    values = []
-    try:
-        while stream.tell() < len(payload):
-            values.append(pickle.load(stream))
-    except Exception:  # a version skew inside a signed file: treat as no cache
-        return None
-    return values
-
-
-def write_signed(path: Path, key: bytes | None, values: Iterable[object]) -> None:
-    """Pickle `values` one after another into `path`, with a keyed hash of them all.
-
-    Written beside and renamed, so a reader never sees half a file. Each value is a pickle of
-    its own, streamed to disk: the pickler's memo, which remembers every object of one pickle,
-    stays as small as one value however big the cache. Failure to write is never an error.
-    """
-    if key is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as stream:
-            stream.write(bytes(_MAC_SIZE))
-            signer = _SigningWriter(stream, key)
-            for value in values:
-                pickle.dump(value, signer, protocol=pickle.HIGHEST_PROTOCOL)
-            stream.seek(0)
-            stream.write(signer.mac())
-        os.replace(temporary, path)
-    except OSError:
-        return
-
-
-class _SigningWriter:
-    """A file-like sink that hashes what passes through it on its way to `stream`."""
-
-    def __init__(self, stream: BinaryIO, key: bytes) -> None:
-        self.stream = stream
-        self.hasher = hmac.new(key, digestmod=hashlib.blake2b)
-
-    def write(self, data: bytes) -> int:
-        self.hasher.update(data)
-        return self.stream.write(data)
-
-    def mac(self) -> bytes:
-        return self.hasher.digest()[:_MAC_SIZE]
-
-
-# -- fingerprints ----------------------------------------------------------------------------------
-
-
-def digest(*parts: bytes | str) -> bytes:
-    """A short hash of `parts`, each length-prefixed: ("ab", "c") differs from ("a", "bc")."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.digest()
-
-
-def generation(
-    version: str,
-    config: bytes | None,
-    templates: dict[str, str],
-    base_url: BaseUrl | None,
-    drafts: bool,
-) -> bytes:
-    """Everything that invalidates the whole cache when it changes."""
-    parts: list[bytes | str] = [
-        version,
-        sys.version,
-        b"\x00" if config is None else b"\x01" + config,
-        repr(base_url),
-        str(drafts),
-    ]
-    for name in sorted(templates):
-        parts += [name, templates[name]]
-    return digest(*parts)
-
-
-def stat_key(path: Path | str) -> tuple[int, int, int] | None:
-    """(size, modification time, inode) of a file: equal keys mean "not touched since"."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_size, found.st_mtime_ns, found.st_ino
-
-
-def folder_listing(folder: Path) -> bytes:
-    """A hash of every file under `folder` with its size, time and inode; b"" if there is none.
-
-    A build that finds the listing of its output exactly as it left it knows that nobody has
-    deleted or edited an output file since.
-    """
-    if not folder.is_dir():
-        return b""
-    entries: list[str] = []
-    pending = [str(folder)]
-    start = len(pending[0])  # paths from the folder on: the same whether it was named relative
-    while pending:
-        current = pending.pop()
-        with os.scandir(current) as found:
-            for entry in found:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                    entries.append(
-                        f"{entry.path[start:]}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
-                    )
-    entries.sort()
-    return digest("\n".join(entries))
-
-
-# -- the cache -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +77,7 @@ class BuildCache:
     def __init__(self, root: Path, generation_key: bytes) -> None:
         self.folder = root / CACHE_DIR
         self.generation = generation_key
-        self._key = _secret()
+        self._key = signing_key()
         self.parsed: dict[bytes, Any] = {}
         self.markdown: dict[bytes, Any] = {}
         self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
@@ -307,8 +126,8 @@ class BuildCache:
         """How many of these explainers' bodies have no rendering in the cache.
 
         With none cached (a first build) that is all of them, counted without reading a body:
-        each key means unpacking and hashing one, 70 ms at 10,000 explainers in the one process
-        that every worker waits for."""
+        each key means unpacking and hashing one, in the one process that every worker waits
+        for."""
         if not self.markdown:
             return len(explainers)
         return sum(
@@ -422,117 +241,3 @@ def _batches(
                 batch = {}
     if batch:
         yield name, batch
-
-
-# -- rendered Markdown -----------------------------------------------------------------------------
-
-
-def markdown_key(kind: str, path: str, line: int, how: bool | int, text: str) -> bytes:
-    """The cache key of one piece of Markdown: its text, where it stands (line, and for a
-    front-matter value its column), how it is rendered (a body: with sections lifted or not)."""
-    return digest(kind, path, str(line), str(how), text)
-
-
-class RecordingResolver:
-    """A resolver that notes every question asked of it and the answer given."""
-
-    def __init__(self, inner: LinkResolver) -> None:
-        self.inner = inner
-        self.base_url = inner.base_url
-        self.lookups: list[Lookup] = []
-
-    def actor(self, actor_id: str) -> ActorLink | None:
-        answer = self.inner.actor(actor_id)
-        self.lookups.append(("actor", actor_id, answer))
-        return answer
-
-    def actor_id_for_name(self, name: str) -> str | None:
-        answer = self.inner.actor_id_for_name(name)
-        self.lookups.append(("actor_id_for_name", name, answer))
-        return answer
-
-    def content_link(self, target: str) -> str | None:
-        answer = self.inner.content_link(target)
-        self.lookups.append(("content_link", target, answer))
-        return answer
-
-
-def _still_valid(lookups: tuple[Lookup, ...], resolver: LinkResolver) -> bool:
-    return all(
-        getattr(resolver, method)(argument) == answer for method, argument, answer in lookups
-    )
-
-
-class CachedMarkdown:
-    """The Markdown renderer's interface, answering from the cache when the answer still holds."""
-
-    def __init__(self, renderer: MarkdownRenderer, cache: BuildCache) -> None:
-        self.renderer = renderer
-        self.cache = cache
-
-    def render_body(
-        self,
-        text: str,
-        *,
-        path: str,
-        first_line: int,
-        resolver: LinkResolver,
-        lift_sections: bool = True,
-    ) -> RenderedBody:
-        return self._cached(
-            ("body", path, first_line, lift_sections, text),
-            resolver,
-            lambda recorder: self.renderer.render_body(
-                text,
-                path=path,
-                first_line=first_line,
-                resolver=recorder,
-                lift_sections=lift_sections,
-            ),
-        )
-
-    def render_inline(
-        self, text: str, *, path: str, line: int, resolver: LinkResolver, col: int = 1
-    ) -> tuple[Markup, tuple[Diagnostic, ...]]:
-        """A plain sentence (most key points and timeline entries) is rendered again rather than
-        cached: escaping it costs less than its cache key, and it would take room in the cache
-        file and time to save and load (1% of a first build's work at 100 explainers)."""
-        plain = self.renderer.plain_inline(text)
-        if plain is not None:
-            return plain, ()
-        return self._cached(
-            ("inline", path, line, col, text),
-            resolver,
-            lambda recorder: self.renderer.render_inline(
-                text, path=path, line=line, resolver=recorder, col=col
-            ),
-        )
-
-    def render_block(
-        self, text: str, *, path: str, first_line: int, resolver: LinkResolver, col: int = 1
-    ) -> tuple[Markup, tuple[Diagnostic, ...]]:
-        return self._cached(
-            ("block", path, first_line, col, text),
-            resolver,
-            lambda recorder: self.renderer.render_block(
-                text, path=path, first_line=first_line, resolver=recorder, col=col
-            ),
-        )
-
-    def _cached(
-        self,
-        what: tuple[str, str, int, bool | int, str],
-        resolver: LinkResolver,
-        render: Callable[[RecordingResolver], T],
-    ) -> T:
-        kind, path, line, lift, text = what
-        key = markdown_key(kind, path, line, lift, text)
-        cache = self.cache
-        found = cache.markdown.get(key)
-        if found is not None and _still_valid(found[1], resolver):
-            cache.fresh.used_markdown.add(key)
-            return found[0]  # type: ignore[no-any-return]
-        recorder = RecordingResolver(resolver)
-        result = render(recorder)
-        cache.markdown[key] = cache.fresh.markdown[key] = (result, tuple(recorder.lookups))
-        return result

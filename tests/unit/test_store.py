@@ -10,7 +10,9 @@ import pytest
 
 from sitegen.core.urls import BaseUrl
 from sitegen.engine.compact import ExplainerOutline
-from sitegen.engine.store import BuildCache, CachedMarkdown, markdown_key
+from sitegen.engine.fingerprints import markdown_key
+from sitegen.engine.markdown_memo import CachedMarkdown
+from sitegen.engine.store import BuildCache
 from sitegen.stages.config import parse_config, zone_of
 from sitegen.stages.load import Kind, SourceFile
 from sitegen.stages.markdown import ActorLink, MarkdownRenderer
