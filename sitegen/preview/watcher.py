@@ -24,24 +24,19 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sitegen.stages.load import is_hidden_or_dropping
+
 ChangeCallback = Callable[[set[Path] | None, bool], None]
 """Called with the changed paths (None: unknown, rebuild everything) and whether some watched
 file is still being written."""
 
-_EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap")
 POLL_SECONDS = 0.5
 
 
 def is_dropping(path: Path) -> bool:
-    """Editor droppings and version-control files, which never change the site: `x.md~`,
-    `.x.md.swp`, Emacs lock files `.#x.md`, Vim's write test `4913`, anything under `.git/`."""
-    name = path.name
-    return (
-        name.startswith((".", "#"))
-        or name.endswith(_EDITOR_SUFFIXES)
-        or name == "4913"
-        or ".git" in path.parts
-    )
+    """Files that never change the site: those the load stage skips (hidden files, editor
+    droppings) and anything under `.git/`."""
+    return is_hidden_or_dropping(path.name) or ".git" in path.parts
 
 
 class Watch:

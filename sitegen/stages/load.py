@@ -168,14 +168,19 @@ def _templates(
     return sources, shown
 
 
-_EDITOR_DROPPINGS = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak")
+_EDITOR_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".crswap")
+
+
+def is_hidden_or_dropping(name: str) -> bool:
+    """Hidden files and editor droppings, which are never part of a site: `.x.md.swp`, `x.md~`,
+    Emacs lock files `.#x.md` and autosaves `#x.md#`, Vim's write test `4913`, Chrome's
+    `.crswap`. The preview's watcher ignores the same names."""
+    return name.startswith((".", "#")) or name.endswith(_EDITOR_SUFFIXES) or name == "4913"
 
 
 def _ignored(name: str, *, skip_private: bool) -> bool:
-    """Hidden files, editor droppings (`x.md~`, `.x.md.swp`, `4913`) and, in content, `_drafts`."""
-    if name.startswith(".") or name.endswith(_EDITOR_DROPPINGS) or name == "4913":
-        return True
-    return skip_private and name.startswith("_")
+    """Hidden files, editor droppings and, in content, `_drafts`."""
+    return is_hidden_or_dropping(name) or (skip_private and name.startswith("_"))
 
 
 def _walk(
