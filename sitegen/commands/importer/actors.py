@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.commands.importer.patterns import (
+from sitegen.commands.importer.attribution import (
     HONORIFICS,
     ORGANISATION_WORDS,
     ROLE_HEADS,

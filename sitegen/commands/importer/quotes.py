@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
-"""Direct quotes and who said them, found with the rules in `patterns`.
+"""Direct quotes and who said them, found with the rules in `attribution`.
 
 Each paragraph becomes a frame (its quotations replaced by placeholders), each frame is split into
 sentences, and each quotation is attributed from its own sentence first: the attribution after a
@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from sitegen.commands.importer.actors import Actor, Cast
-from sitegen.commands.importer.patterns import (
+from sitegen.commands.importer.attribution import (
     HONORIFICS,
     PLACEHOLDER,
     Speaker,
