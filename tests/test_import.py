@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.commands.importer import evaluate
-from sitegen.commands.importer.attribution import continues_quote, drop_party_labels, quote_spans
 from sitegen.commands.importer.command import run
 from sitegen.commands.importer.extract import Extraction, extract
+from sitegen.commands.importer.frames import continues_quote, drop_party_labels, quote_spans
 
 EVAL_DIR = pathlib.Path(__file__).parent / "import_eval"
 CASES = sorted(EVAL_DIR.glob("*.txt"))

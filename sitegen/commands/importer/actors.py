@@ -15,15 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from sitegen.commands.importer.attribution import (
-    HONORIFICS,
-    ORGANISATION_WORDS,
-    ROLE_HEADS,
-    Speaker,
-    is_name_token,
-    name_without_titles,
-    tokenize,
-)
+from sitegen.commands.importer.frames import tokenize
+from sitegen.commands.importer.names import Speaker, is_name_token, name_without_titles
+from sitegen.commands.importer.vocabulary import HONORIFICS, ORGANISATION_WORDS, ROLE_HEADS
 from sitegen.core.urls import slugify
 
 

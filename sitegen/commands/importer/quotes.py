@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001 -- curly quotes and dashes are what this code reads
-"""Direct quotes and who said them, found with the rules in `attribution`.
+"""Direct quotes and who said them, found with the rules in `frames` and `attribution`.
 
 Each paragraph becomes a frame (its quotations replaced by placeholders), each frame is split into
 sentences, and each quotation is attributed from its own sentence first: the attribution after a
@@ -17,30 +17,34 @@ from dataclasses import dataclass, field
 
 from sitegen.commands.importer.actors import Actor, Cast
 from sitegen.commands.importer.attribution import (
-    HONORIFICS,
-    PLACEHOLDER,
-    Speaker,
     according_to,
     appositive_before,
     context_after_verb,
-    continues_quote,
-    drop_party_labels,
-    is_full_quote,
-    is_name_token,
-    is_possessive,
     is_term_in_quotes,
-    name_without_titles,
-    noun_phrase_ending_at,
-    organisations_in,
-    placeholder_id,
-    quote_spans,
     speaker_after_verb,
     speaker_before_verb,
     speech_verb_positions,
+)
+from sitegen.commands.importer.frames import (
+    PLACEHOLDER,
+    continues_quote,
+    drop_party_labels,
+    is_full_quote,
+    placeholder_id,
+    quote_spans,
     split_sentences,
     strip_marks,
     tokenize,
 )
+from sitegen.commands.importer.names import (
+    Speaker,
+    is_name_token,
+    is_possessive,
+    name_without_titles,
+    noun_phrase_ending_at,
+    organisations_in,
+)
+from sitegen.commands.importer.vocabulary import HONORIFICS
 
 
 @dataclass(slots=True)
