@@ -1,7 +1,9 @@
 """The `sitegen` command line: parses arguments and calls the build, the preview or the tools.
 
-Exit status: 0 done, 1 content or config errors, 2 a wrong command line (FORMAT.md 7). Commands
-other than `build` are imported only when used, so `sitegen build` starts fast.
+Exit status: 0 done, 1 content or config errors, 2 a wrong command line (FORMAT.md 7). Each
+command's implementation is imported only when it runs: the build, `check` and `import` bring
+PyYAML, the preview tornado and livereload, none of which `--help`, `--version` or a wrong
+command line need.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from sitegen import __version__
+from sitegen.commands import new
+from sitegen.commands.annotations import plural
+from sitegen.commands.progress import ProgressBar
 from sitegen.core.urls import BaseUrl
 
 if TYPE_CHECKING:
@@ -149,7 +154,7 @@ def _site_options(command: argparse.ArgumentParser, *, base_url: bool = True) ->
 
 
 def _base_url(value: str) -> BaseUrl:
-    from sitegen.stages.config import parse_base_url
+    from sitegen.stages.config import parse_base_url  # deferred: PyYAML, see the docstring
 
     parsed = parse_base_url(value)
     if parsed is None:
@@ -158,13 +163,11 @@ def _base_url(value: str) -> BaseUrl:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from sitegen.build import BuildOptions, build
+    from sitegen.build import BuildOptions, build  # deferred: PyYAML, see the docstring
 
     if not args.path.is_dir():
         print(f"sitegen: error: {args.path} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    from sitegen.commands.progress import ProgressBar
-
     bar = ProgressBar(sys.stderr)
     options = BuildOptions(
         root=args.path,
@@ -196,8 +199,6 @@ def _run_build(args: argparse.Namespace) -> int:
 def summary(result: BuildResult, out_dir: Path) -> str:
     """`built 12 explainers (61 files, 58 unchanged) into site/ in 0.84 s, no warnings`, or
     `nothing changed: site/ left as it was (61 files) in 0.05 s, no warnings`."""
-    from sitegen.commands.annotations import plural
-
     warnings = result.report.warning_count
     tail = f" in {result.seconds:.2f} s, " + (
         plural(warnings, "warning") if warnings else "no warnings"
@@ -219,7 +220,7 @@ def _shown(path: Path) -> str:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from sitegen.commands.check import run
+    from sitegen.commands.check import run  # deferred: PyYAML, see the docstring
 
     if not args.path.is_dir():
         print(f"sitegen: error: {args.path} is not a folder", file=sys.stderr)
@@ -228,9 +229,7 @@ def _run_check(args: argparse.Namespace) -> int:
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from sitegen.commands.new import run
-
-    return run(args.what, args.name, args.site, sys.stdout, sys.stderr)
+    return new.run(args.what, args.name, args.site, sys.stdout, sys.stderr)
 
 
 def print_report(report: Iterable[Diagnostic], stream: TextIO, *, quiet: bool = False) -> None:
@@ -241,7 +240,7 @@ def print_report(report: Iterable[Diagnostic], stream: TextIO, *, quiet: bool = 
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from sitegen.preview.server import ServeOptions, run
+    from sitegen.preview.server import ServeOptions, run  # deferred: tornado, livereload
 
     return run(
         ServeOptions(
@@ -255,7 +254,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from sitegen.commands.importer.command import run
+    from sitegen.commands.importer.command import run  # deferred: PyYAML, see the docstring
 
     return run(
         args.source,

@@ -7,6 +7,7 @@ in a traceback. Only the build decides, at the end, whether errors abort it.
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,7 +119,5 @@ class Report:
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """A ` (did you mean `x`?)` suffix naming the closest known name, or an empty string."""
-    import difflib  # here: only a build with a misspelt name needs it
-
     matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean `{matches[0]}`?)" if matches else ""

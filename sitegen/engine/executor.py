@@ -13,9 +13,12 @@ work is too small to pay for starting a pool, everything runs in the calling pro
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import gc
 import os
 import pickle
+import resource
 import signal
 import sys
 import tempfile
@@ -170,12 +173,9 @@ def fork_map(
 def _trim_memory() -> None:
     """Give memory freed by earlier stages back to the system before forking, so that children
     do not start out with it mapped (glibc keeps freed heap pages unless asked). Not for a
-    small process, which has little to give back and would pay for loading ctypes."""
+    small process, which has little to give back."""
     if not sys.platform.startswith("linux") or _peak_kib() < TRIM_FROM_KIB:
         return
-    import ctypes
-    import ctypes.util
-
     name = ctypes.util.find_library("c")
     trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
     if trim is not None:
@@ -187,8 +187,6 @@ TRIM_FROM_KIB = 64 * 1024
 
 
 def _peak_kib() -> int:
-    import resource
-
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 

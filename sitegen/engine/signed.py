@@ -13,6 +13,7 @@ import hmac
 import io
 import os
 import pickle
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,8 +43,6 @@ def signing_key() -> bytes | None:
             if len(key) >= 32:
                 return key
         path.parent.mkdir(parents=True, exist_ok=True)
-        import secrets  # here: made once per user, and loading it costs every build 1 ms
-
         key = secrets.token_bytes(32)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "wb") as stream:

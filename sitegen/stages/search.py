@@ -21,6 +21,8 @@ import contextlib
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,7 +44,7 @@ GENTLE_NICENESS = 10
 def pagefind_executable() -> str | None:
     """The Pagefind binary from the `pagefind[bin]` wheel, or one on PATH; None when absent."""
     try:
-        from pagefind_bin import get_executable
+        from pagefind_bin import get_executable  # deferred: Pagefind, only a site with search
     except ImportError:
         return shutil.which("pagefind")
     try:
@@ -99,8 +101,6 @@ def _index(
                 "leave search out"
             )
         ]
-    import tempfile  # here, as subprocess in `_run`: a site without search never loads them
-
     with tempfile.TemporaryDirectory(prefix=".sitegen-search-", dir=work_in) as work:
         pages, bundle = Path(work, "pages"), Path(work, "bundle")
         for path in wanted:
@@ -124,8 +124,6 @@ def _run(executable: str, pages: Path, bundle: Path, language: str, gentle: bool
     """Run Pagefind; the reason it failed, or None. `gentle` runs it at a low priority."""
     command = [executable, "--site", str(pages), "--output-path", str(bundle)]
     command += ["--root-selector", "main", "--force-language", language.lower(), "--silent"]
-    import subprocess
-
     try:
         process = subprocess.Popen(
             command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True

@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -105,8 +106,6 @@ def card_of(site: Site, explainer: Explainer) -> Card:
 
 def _draw(missing: dict[Path, Card], on_progress: Callable[[int, int], None] | None) -> None:
     """Draw the missing cards into the cache, on threads."""
-    from concurrent.futures import ThreadPoolExecutor  # only when there are cards to draw
-
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for done, _ in enumerate(pool.map(save_card, missing.keys(), missing.values()), 1):
             if on_progress is not None:
@@ -184,7 +183,7 @@ def save_card(path: Path, card: Card) -> None:
 
 def draw(card: Card) -> Image.Image:
     """The card as a Pillow image: site name, headline (as large as fits), first key point."""
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw  # deferred: Pillow, only when a card is drawn
 
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     pen = ImageDraw.Draw(image)
@@ -349,7 +348,7 @@ def visual_order(text: str) -> str:
 
 @cache
 def _raqm() -> bool:
-    from PIL import features
+    from PIL import features  # deferred: Pillow, only when a card is drawn
 
     return bool(features.check("raqm"))
 
@@ -358,7 +357,7 @@ def _raqm() -> bool:
 def _font(bold: bool, size: int) -> Font:
     """A TrueType font with Latin, Arabic and Hebrew glyphs (DejaVu Sans on Debian), or
     Pillow's own scalable default when none is installed."""
-    from PIL import ImageFont
+    from PIL import ImageFont  # deferred: Pillow, only when a card is drawn
 
     for folder in FONT_DIRS:
         for name in BOLD_FONTS if bold else REGULAR_FONTS:

@@ -8,6 +8,7 @@ leftover from an interrupted swap put back by the next build.
 
 from __future__ import annotations
 
+import ctypes
 import filecmp
 import os
 import shutil
@@ -178,8 +179,6 @@ def _exchange(first: Path, second: Path) -> bool:
     """Atomically swap two folders (Linux renameat2); False where that is not available."""
     if not sys.platform.startswith("linux"):
         return False
-    import ctypes  # here, not at the top: it costs a noticeable share of start-up
-
     try:
         # The running interpreter's own symbols include libc's; ctypes.util.find_library would
         # spawn ldconfig and cost a second.
