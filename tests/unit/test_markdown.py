@@ -14,7 +14,8 @@ from markdown_it.rules_core import inline as markdown_it_inline
 from sitegen.core.diagnostics import Diagnostic, Severity
 from sitegen.core.model import Heading
 from sitegen.core.urls import BaseUrl
-from sitegen.stages.markdown import ActorLink, MarkdownRenderer, RenderedBody, _normalize_link
+from sitegen.stages.markdown import ActorLink, MarkdownRenderer, RenderedBody
+from sitegen.stages.markdown.renderer import _normalize_link
 
 PATH = "content/story.md"
 FIRST_LINE = 7  # the body starts on file line 7, after the front matter
