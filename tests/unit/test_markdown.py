@@ -15,7 +15,7 @@ from sitegen.core.diagnostics import Diagnostic, Severity
 from sitegen.core.model import Heading
 from sitegen.core.urls import BaseUrl
 from sitegen.stages.markdown import ActorLink, MarkdownRenderer, RenderedBody
-from sitegen.stages.markdown.renderer import _normalize_link
+from sitegen.stages.markdown.link_normalization import _normalize_link
 
 PATH = "content/story.md"
 FIRST_LINE = 7  # the body starts on file line 7, after the front matter
