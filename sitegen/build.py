@@ -130,6 +130,7 @@ def _build(options: BuildOptions, on_progress: Progress | None) -> BuildResult:
     if checked.ok and checked.site is not None:
         _write(options, checked.site, checked.files, engine, result, on_progress)  # 4. and 5.
     if store and result.ok:
+        store.save_pages()
         listing = folder_listing(options.out_dir)
         store.save_stamp(Stamp(inputs, listing, tuple(result.report), result.files_written))
     return result

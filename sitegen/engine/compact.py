@@ -19,6 +19,7 @@ twice, and zlib cost several times more (docs/performance.md).
 
 from __future__ import annotations
 
+import io
 import pickle
 import sys
 from dataclasses import dataclass, fields, replace
@@ -43,8 +44,20 @@ def unpack(packed: bytes) -> bytes:
 
 
 def pack_pickle(value: object) -> bytes:
-    """`value` as a packed pickle."""
+    """`value` as a packed pickle (`unpack_pickle` reads it, and `pack_value`'s)."""
     return pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def pack_value(value: object) -> bytes:
+    """`value` as a packed pickle that depends only on what it holds: with the pickler's memo off,
+    equal values give equal bytes whichever objects they share, so the page records of
+    `sitegen.engine.pages` can fingerprint a packed explainer as it is. For values without
+    cycles, such as the model's."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(value)
+    return pack(buffer.getvalue())
 
 
 def unpack_pickle(packed: bytes) -> Any:
@@ -145,7 +158,7 @@ class PackedExplainer(Explainer):
         for name in _KEPT:
             object.__setattr__(self, name, getattr(explainer, name))
         page_only = tuple(getattr(explainer, name) for name in PAGE_ONLY)
-        object.__setattr__(self, "_page_only", pack_pickle(page_only))
+        object.__setattr__(self, "_page_only", pack_value(page_only))
 
     def opened(self) -> Explainer:
         """The plain explainer, every field unpacked."""

@@ -21,18 +21,19 @@ from typing import Any
 from sitegen import __version__
 from sitegen.core.diagnostics import Diagnostic, Report
 from sitegen.core.model import Site, SiteConfig
-from sitegen.core.outputs import Progress
+from sitegen.core.outputs import Output, PageJob, Progress
 from sitegen.engine.compact import Compactor, ExplainerOutline
 from sitegen.engine.executor import map_chunks, worker_count
 from sitegen.engine.fingerprints import digest
 from sitegen.engine.markdown_memo import CachedMarkdown
+from sitegen.engine.pages import PageRecorder
 from sitegen.engine.store import BuildCache, Fresh
 from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import zone_of
 from sitegen.stages.load import SiteFiles, SourceFile, read_source
 from sitegen.stages.markdown import MarkdownRenderer
 from sitegen.stages.parse import ExplainerSource, ParsedSource, parse_file
-from sitegen.stages.render import render_into
+from sitegen.stages.render import Renderer, render_into
 from sitegen.stages.search import search_outputs_of_folder
 from sitegen.stages.share import share_images
 from sitegen.stages.write import Staging
@@ -108,8 +109,14 @@ class Engine:
     ) -> tuple[list[Diagnostic], int, int]:
         """Every page rendered straight into `staging` (from the workers too: no page's bytes
         travel between processes); the template problems, and how many files were written
-        and how many kept from the previous output."""
-
+        and how many kept from the previous output. With a store, a page whose record shows
+        that nothing it was made from changed is not rendered at all (`pages`)."""
+        render_page = self._plain_page
+        if self.store:
+            store = self.store
+            prepare = self.compactor.prepare
+            recorder = PageRecorder(site, store.pages, staging, store.note_page, prepare)
+            render_page = recorder.render
         counts = _Counts(staging)
         jobs = len(site.explainers) + len(site.actors)
         problems = render_into(
@@ -120,9 +127,12 @@ class Engine:
             staging.add,
             self._runner(worker_count(jobs), counts=counts),
             on_progress,
-            prepare=self.compactor.prepare,
+            render_page,
         )
         return problems, counts.count, counts.reused
+
+    def _plain_page(self, renderer: Renderer, job: PageJob) -> Output | None:
+        return renderer.page(self.compactor.prepare(job))
 
     def extras(
         self, site: Site, cards: Path, staging: Staging, on_progress: Progress | None

@@ -43,6 +43,7 @@ _DATA_FILE = "entries-lz4.pickle"
 renderings were packed, `entries.pickle` while they were packed with zlib), so that another
 sitegen of the same version never misreads it."""
 _STAMP_FILE = "stamp.pickle"
+_PAGES_FILE = "pages.pickle"
 
 T = TypeVar("T")
 
@@ -69,6 +70,8 @@ class Fresh:
     used_markdown: set[bytes] = field(default_factory=set)
     packed: list[bytes] = field(default_factory=list)
     """Markdown renderings only kept to be saved, as compressed pickles of entries."""
+    pages: dict[str, Any] = field(default_factory=dict)
+    """Output path -> what the page was made from (`sitegen.engine.pages.PageRecord`)."""
 
 
 class BuildCache:
@@ -81,19 +84,27 @@ class BuildCache:
         self.parsed: dict[bytes, Any] = {}
         self.markdown: dict[bytes, Any] = {}
         self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
+        self.pages: dict[str, Any] = {}
+        """The last successful build's page records, which describe the output it left."""
         self.fresh = Fresh()
 
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
+        pages = read_signed(self.folder / _PAGES_FILE, self._key) or [{}, {}]
+        if self._current(pages[0]):
+            self.pages = pages[1]
         stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
         header = stored[0]
-        if not isinstance(header, dict) or header.get("generation") != self.generation:
+        if not self._current(header):
             return
         self.stats = header["stats"]
         for table, entries in stored[1:]:
             found = unpack_pickle(entries) if isinstance(entries, bytes) else entries
             (self.parsed if table == "parsed" else self.markdown).update(found)
+
+    def _current(self, header: object) -> bool:
+        return isinstance(header, dict) and header.get("generation") == self.generation
 
     def inputs_key(self, files: SiteFiles, out: Path, strict: bool) -> bytes:
         """Everything a build reads, by size, time and inode, with the options that shape it:
@@ -179,6 +190,10 @@ class BuildCache:
         self.fresh.used_parsed |= fresh.used_parsed
         self.fresh.used_markdown |= fresh.used_markdown
         self.fresh.packed += fresh.packed
+        self.fresh.pages.update(fresh.pages)
+
+    def note_page(self, path: str, record: object) -> None:
+        self.fresh.pages[path] = record
 
     # the stamp
 
@@ -209,6 +224,11 @@ class BuildCache:
             header = {"generation": self.generation, "stats": stats}
             write_signed(self.folder / _DATA_FILE, self._key, [header, *batches])
         self.parsed, self.markdown, self.stats, self.fresh = {}, {}, stats, Fresh()
+
+    def save_pages(self) -> None:
+        """Keep this build's page records, once its output is in place."""
+        header = {"generation": self.generation}
+        write_signed(self.folder / _PAGES_FILE, self._key, [header, self.fresh.pages])
 
     def save_stamp(self, stamp: Stamp | None) -> None:
         """Record a successful build (None: the last build failed, so the next one must run)."""

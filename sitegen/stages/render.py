@@ -141,7 +141,7 @@ def render_into(
     sink: Sink,
     run_chunks: ChunkRunner | None = None,
     on_progress: Progress | None = None,
-    prepare: Callable[[PageJob], PageJob] | None = None,
+    render_page: Callable[[Renderer, PageJob], Output | None] | None = None,
 ) -> list[Diagnostic]:
     """Render every output of the site and hand each to `sink` as soon as it is made.
 
@@ -150,9 +150,10 @@ def render_into(
     back); the feed, the sitemap and robots.txt in this process. Returns the template problems;
     outputs handed over before a problem was found must then be thrown away by the caller.
     `on_progress(done, total)` is told of the pages this process renders (with workers, the
-    parent renders a share of them, so the fraction still tracks the whole). `prepare`, if
-    given, has the last word on each page's variables: it must hand over equal values
-    (`sitegen.engine.compact.Compactor.prepare`).
+    parent renders a share of them, so the fraction still tracks the whole). `render_page`, if
+    given, renders each page in place of `Renderer.page`, writing it itself or handing it back
+    for `sink` (the engine's: `sitegen.engine.pages.PageRecorder.render`); it must give the
+    same bytes.
     """
     renderer = Renderer(site_environment(site, templates), template_paths)
     renderer.compile(sorted({job.template for job in page_jobs(site)}))
@@ -161,7 +162,7 @@ def render_into(
     def render_chunk(jobs: Sequence[PageJob]) -> dict[str, Diagnostic]:
         report = on_progress if os.getpid() == parent else None
         for done, job in enumerate(jobs, 1):
-            output = renderer.page(prepare(job) if prepare else job)
+            output = render_page(renderer, job) if render_page else renderer.page(job)
             if output is not None:
                 sink(output)
             if report is not None:

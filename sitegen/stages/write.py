@@ -18,6 +18,9 @@ from pathlib import Path
 
 from sitegen.core.outputs import Output
 
+FileKey = tuple[int, int, int]
+"""A file's size, modification time and inode: equal keys mean the same file, untouched."""
+
 MARKER = ".sitegen-output"
 """A file in every output folder: sitegen only ever replaces a folder that carries it."""
 MARKER_TEXT = b"Written by sitegen; this folder is replaced as a whole on every build.\n"
@@ -86,8 +89,9 @@ class Staging:
         else:
             self.put(output.path, output.data or b"")
 
-    def put(self, path: str, data: bytes) -> None:
-        """Write one output file, or link the previous build's identical file."""
+    def put(self, path: str, data: bytes) -> FileKey:
+        """Write one output file, or link the previous build's identical file; the file's
+        size, time and inode."""
         target = self._target(path)
         previous = self.out / path
         if _same_bytes(previous, data) and _link(previous, target):
@@ -96,6 +100,22 @@ class Staging:
             with open(target, "wb") as stream:
                 stream.write(data)
         self.count += 1
+        return _file_key(os.stat(target))
+
+    def keep(self, path: str, expected: FileKey) -> bool:
+        """Link the previous build's file at `path` as it is, if it is still the very file
+        written then (same size, time and inode); False, and nothing done, if not."""
+        previous = self.out / path
+        try:
+            if _file_key(os.lstat(previous)) != expected:
+                return False
+        except OSError:
+            return False
+        if not _link(previous, self._target(path)):
+            return False
+        self.count += 1
+        self.reused += 1
+        return True
 
     def copy(self, path: str, source: Path) -> None:
         """Copy a static file, or link the previous build's copy when it is still the same."""
@@ -130,6 +150,10 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         return target
+
+
+def _file_key(info: os.stat_result) -> FileKey:
+    return info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _link(previous: Path, target: Path) -> bool:

@@ -1,0 +1,183 @@
+"""Which pages an edit reaches: each page's record of what it was made from, kept in the store.
+
+A page's bytes are decided by its template (and every template it includes), its job (path,
+title, description, language), its variables (the explainer, the list of a home or topic page,
+the actor entry) and what it read of the `site` object. Templates, settings and sitegen's
+version are part of the store's generation, so a change to any of them starts from an empty
+store; the rest is recorded per page when it is rendered:
+
+- `inputs`: a fingerprint of the job and its variables, taken by value;
+- `reads`: every read of the site and the value it gave (`sitegen.engine.reads`);
+- `output`: the size, time and inode of the file written.
+
+On the next build a page whose inputs are equal, whose reads all give the same values of the
+new site, and whose previous output file is still the one written, is not rendered: the
+previous file is linked into the new output (`Staging.keep`). Any doubt renders it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sitegen.core.model import Explainer, Site
+from sitegen.core.outputs import Output, PageJob
+from sitegen.engine.reads import LEAVES, Reads, Traced, read_again, untraced
+from sitegen.stages import metadata
+from sitegen.stages.render import Renderer
+from sitegen.stages.write import FileKey, Staging
+
+Read = tuple[tuple[Any, ...], Any]
+"""One read of the site: its path of steps, and the value it gave (or its `Print`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Print:
+    """The fingerprint of a value too big to keep whole in a record (a read of a whole
+    explainer, a list of topics)."""
+
+    digest: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """What one page was made from, and the file it was written to."""
+
+    inputs: bytes
+    reads: tuple[Read, ...]
+    output: FileKey
+
+
+class Fingerprints:
+    """Fingerprints of values, by what they hold rather than how they are shared.
+
+    Pickles with the memo off (`Pickler.fast`), so that two equal values give equal bytes
+    whichever objects they share; an explainer, which a site lists on many pages, is pickled
+    once and stands for itself by its own fingerprint after that.
+    """
+
+    def __init__(self) -> None:
+        self._explainers: dict[int, tuple[Explainer, bytes]] = {}
+
+    def of(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        pickler = _Pickler(buffer, self)
+        pickler.dump(value)
+        return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+
+    def explainer(self, explainer: Explainer) -> bytes:
+        known = self._explainers.get(id(explainer))
+        if known is None or known[0] is not explainer:
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True
+            pickler.dump(explainer)
+            digest = hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+            known = self._explainers[id(explainer)] = (explainer, digest)
+        return known[1]
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, stream: io.BytesIO, prints: Fingerprints) -> None:
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
+        self._prints = prints
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, Explainer):
+            return Print, (self._prints.explainer(obj),)
+        return NotImplemented
+
+
+class PageRecorder:
+    """Renders a build's pages into `staging`, each only when its record says it may have
+    changed, and hands every page's record to `note` (the store's, from any process).
+
+    `previous` is the last successful build's records (empty after a change of generation).
+    `prepare` is the engine's last word on a page's variables before it renders
+    (`sitegen.engine.compact.Compactor.prepare`).
+    """
+
+    def __init__(
+        self,
+        site: Site,
+        previous: dict[str, PageRecord],
+        staging: Staging,
+        note: Callable[[str, PageRecord], None],
+        prepare: Callable[[PageJob], PageJob],
+    ) -> None:
+        self.site = site
+        self.previous = previous
+        self.staging = staging
+        self.note = note
+        self.prepare = prepare
+        self.prints = Fingerprints()
+        self._untraced: set[int] = set()
+
+    def render(self, renderer: Renderer, job: PageJob) -> Output | None:
+        """Write the page, or keep its previous output; None either way (and when its template
+        failed, which the renderer notes)."""
+        inputs = self.prints.of(_job_inputs(job))
+        known = self.previous.get(job.path)
+        if (
+            known is not None
+            and known.inputs == inputs
+            and self._reads_hold(known.reads)
+            and self.staging.keep(job.path, known.output)
+        ):
+            self.note(job.path, known)
+            return None
+        self._untrace_helpers(renderer)
+        reads: Reads = {}
+        site = Traced(self.site, ("site",), reads)
+        page = self.prepare(job)
+        output = renderer.page(replace(page, variables={**page.variables, "site": site}))
+        if output is not None and output.data is not None:
+            written = self.staging.put(job.path, output.data)
+            recorded = tuple((key, self._kept_value(value)) for key, value in reads.items())
+            self.note(job.path, PageRecord(inputs, recorded, written))
+        return None
+
+    def _reads_hold(self, reads: tuple[Read, ...]) -> bool:
+        roots = {"site": self.site}
+        for key, value in reads:
+            try:
+                now = read_again(roots, key)
+            except Exception:  # the path no longer leads anywhere (a shorter list)
+                return False
+            if isinstance(value, Print):
+                if self.prints.of(now) != value.digest:
+                    return False
+            elif type(now) is not type(value) or now != value:
+                return False
+        return True
+
+    def _untrace_helpers(self, renderer: Renderer) -> None:
+        """The metadata helpers get real values (`untraced`): they read only the site's
+        settings, which are part of the store's generation. Once per environment."""
+        env = renderer.env
+        if id(env) not in self._untraced:
+            self._untraced.add(id(env))
+            env.globals.update(
+                {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
+            )
+
+    def _kept_value(self, value: Any) -> Any:
+        return value if isinstance(value, LEAVES) else Print(self.prints.of(value))
+
+
+def _job_inputs(job: PageJob) -> tuple[object, ...]:
+    return (
+        job.path,
+        job.template,
+        job.link,
+        job.title,
+        job.description,
+        job.lang,
+        job.dir,
+        job.variables,
+    )
