@@ -1,4 +1,5 @@
-"""Fingerprints of page inputs: by what values hold, never by how they share objects."""
+"""Fingerprints of page inputs: a page's variables by what they hold, whatever they share, and
+each model object in them by its own fingerprint."""
 
 from __future__ import annotations
 
