@@ -19,7 +19,6 @@ twice, and zlib cost several times more (docs/performance.md).
 
 from __future__ import annotations
 
-import io
 import pickle
 import sys
 from dataclasses import dataclass, fields, replace
@@ -30,6 +29,7 @@ import lz4.block
 from sitegen.core.diagnostics import Place
 from sitegen.core.model import Explainer
 from sitegen.core.outputs import PageJob
+from sitegen.engine import pickling
 from sitegen.stages.parse import ActorSpec, ExplainerSource, Text, may_list_actors
 
 
@@ -45,7 +45,7 @@ def unpack(packed: bytes) -> bytes:
 
 def pack_pickle(value: object) -> bytes:
     """`value` as a packed pickle (`unpack_pickle` reads it, and `pack_value`'s)."""
-    return pack(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return pack(pickling.dumps(value))
 
 
 def pack_value(value: object) -> bytes:
@@ -53,11 +53,7 @@ def pack_value(value: object) -> bytes:
     equal values give equal bytes whichever objects they share, so the page records of
     `sitegen.engine.pages` can fingerprint a packed explainer as it is. For values without
     cycles, such as the model's."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True
-    pickler.dump(value)
-    return pack(buffer.getvalue())
+    return pack(pickling.dumps(value, fast=True))
 
 
 def unpack_pickle(packed: bytes) -> Any:

@@ -25,6 +25,8 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, BinaryIO, TypeVar
 
+from sitegen.engine import pickling
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -223,7 +225,7 @@ def _fork_child(
 
 
 def _record(spool: BinaryIO, value: object) -> None:
-    pickle.dump(value, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    pickling.dump(value, spool)
 
 
 def _collect(pid: int, spool: BinaryIO) -> dict[int, Any]:

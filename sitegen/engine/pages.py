@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sitegen.core import model
 from sitegen.core.model import Actor, ActorEntry, Explainer, Quote, QuoteIn, Site, Topic, TopicRef
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
+from sitegen.engine.pickling import ByValuePickler
 from sitegen.engine.reads import LEAVES, Reads, Traced, read_again, untraced
 from sitegen.stages import metadata
 from sitegen.stages.render import Renderer
@@ -57,57 +56,43 @@ class PageRecord:
 class Fingerprints:
     """Fingerprints of values, by what they hold rather than how they are shared.
 
-    Pickles with the memo off (`Pickler.fast`), so that two equal values give equal bytes
-    whichever objects they share (a build shares equal values across explainers in whatever
-    order its workers hand them in). Each model dataclass is taken as its class and field
-    values, through this pickler's own dispatch table; a packed explainer as its kept fields
-    and packed bytes; and the model objects that many pages hold (`SHARED`: explainers,
-    actors, quotes, topics) stand for themselves by their own fingerprint, made once.
+    Pickled with the memo off, so that two equal values give equal bytes whichever objects
+    they share (a build shares equal values across explainers in whatever order its workers
+    hand them in), each dataclass by its field values (`pickling.ByValuePickler`), a packed
+    explainer by its kept fields and packed bytes; and the model objects that many pages hold
+    (`SHARED`: explainers, actors, quotes, topics) stand for themselves by their own
+    fingerprint, made once.
     """
 
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}
-        self._by_value: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-            kind: _reducer(kind) for kind in _MODEL_TYPES
-        }
-        self._by_value[PackedExplainer] = _packed_reducer
-        self._table: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-            **self._by_value,
-            **{kind: self._shared for kind in (*SHARED, PackedExplainer)},
-        }
 
     def of(self, value: object) -> bytes:
         buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.fast = True
-        pickler.dispatch_table = self._table
-        reduce = self._by_value.get(type(value))
-        pickler.dump(reduce(value) if reduce else value)
+        _Pickler(buffer, self, value).dump(value)
         return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
 
-    def _shared(self, obj: object) -> tuple[Any, ...]:
+    def shared(self, obj: object) -> tuple[Any, ...]:
         known = self._known.get(id(obj))
         if known is None or known[0] is not obj:
             known = self._known[id(obj)] = (obj, self.of(obj))
         return Print, (known[1],)
 
 
-def _reducer(kind: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = tuple(item.name for item in fields(kind))
+class _Pickler(ByValuePickler):
+    def __init__(self, stream: io.BytesIO, prints: Fingerprints, root: object) -> None:
+        super().__init__(stream, fast=True)
+        self._prints = prints
+        self._root = root
 
-    def reduce(obj: Any) -> tuple[Any, ...]:
-        return kind, tuple([getattr(obj, name) for name in names])
-
-    return reduce
-
-
-def _packed_reducer(obj: Any) -> tuple[Any, ...]:
-    return PackedExplainer, obj.__getstate__()
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, SHARED) and obj is not self._root:
+            return self._prints.shared(obj)
+        if isinstance(obj, PackedExplainer):
+            return PackedExplainer, obj.__getstate__()
+        return super().reducer_override(obj)
 
 
-_MODEL_TYPES = tuple(
-    kind for kind in vars(model).values() if isinstance(kind, type) and is_dataclass(kind)
-)
 SHARED = (Explainer, Actor, ActorEntry, Quote, QuoteIn, Topic, TopicRef)
 """Model types whose objects appear on many pages (in lists, entries, cards)."""
 

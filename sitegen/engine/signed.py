@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from sitegen.engine import pickling
+
 KEY_VARIABLE = "SITEGEN_CACHE_KEY_DIR"
 """Where the secret that signs cache files lives; default: the user's cache folder."""
 
@@ -94,7 +96,7 @@ def write_signed(path: Path, key: bytes | None, values: Iterable[object]) -> Non
             stream.write(bytes(_MAC_SIZE))
             signer = _SigningWriter(stream, key)
             for value in values:
-                pickle.dump(value, signer, protocol=pickle.HIGHEST_PROTOCOL)
+                pickling.dump(value, signer)
             stream.seek(0)
             stream.write(signer.mac())
         os.replace(temporary, path)
