@@ -7,7 +7,8 @@ version are part of the store's generation, so a change to any of them starts fr
 store; the rest is recorded per page when it is rendered:
 
 - `inputs`: a fingerprint of the job and its variables, taken by value;
-- `reads`: every read of the site and the value it gave (`sitegen.engine.reads`);
+- `reads` and `values`: the path of every read it made of the site (`sitegen.engine.reads`),
+  and one fingerprint of the values they gave;
 - `output`: the size, time and inode of the file written.
 
 On the next build a page whose inputs are equal, whose reads all give the same values of the
@@ -27,19 +28,15 @@ from sitegen.core.model import Actor, ActorEntry, Explainer, Quote, QuoteIn, Sit
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
 from sitegen.engine.pickling import ByValuePickler
-from sitegen.engine.reads import LEAVES, Reads, Traced, read_again, untraced
+from sitegen.engine.reads import Reads, Traced, read_again, untraced
 from sitegen.stages import metadata
 from sitegen.stages.render import Renderer
 from sitegen.stages.write import FileKey, Staging
 
-Read = tuple[tuple[Any, ...], Any]
-"""One read of the site: its path of steps, and the value it gave (or its `Print`)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Print:
-    """The fingerprint of a value too big to keep whole in a record (a read of a whole
-    explainer, a list of topics)."""
+    """A model object in a fingerprinted value, by its own fingerprint."""
 
     digest: bytes
 
@@ -49,7 +46,11 @@ class PageRecord:
     """What one page was made from, and the file it was written to."""
 
     inputs: bytes
-    reads: tuple[Read, ...]
+    """The fingerprint of its job and variables."""
+    reads: tuple[tuple[Any, ...], ...]
+    """The path of every read it made of the site, in order."""
+    values: bytes
+    """The fingerprint of the values those reads gave."""
     output: FileKey
 
 
@@ -121,6 +122,8 @@ class PageRecorder:
         self.prepare = prepare
         self.prints = Fingerprints()
         self._untraced: set[int] = set()
+        self._paths: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        """One object for each path of reads, which most pages repeat."""
 
     def render(self, renderer: Renderer, job: PageJob) -> Output | None:
         """Write the page, or keep its previous output; None either way (and when its template
@@ -130,7 +133,7 @@ class PageRecorder:
         if (
             known is not None
             and known.inputs == inputs
-            and self._reads_hold(known.reads)
+            and self._reads_hold(known)
             and self.staging.keep(job.path, known.output)
         ):
             self.note(job.path, known)
@@ -142,23 +145,19 @@ class PageRecorder:
         output = renderer.page(replace(page, variables={**page.variables, "site": site}))
         if output is not None and output.data is not None:
             written = self.staging.put(job.path, output.data)
-            recorded = tuple((key, self._kept_value(value)) for key, value in reads.items())
-            self.note(job.path, PageRecord(inputs, recorded, written))
+            paths = tuple(self._paths.setdefault(path, path) for path in reads)
+            values = self.prints.of(tuple(reads.values()))
+            self.note(job.path, PageRecord(inputs, paths, values, written))
         return None
 
-    def _reads_hold(self, reads: tuple[Read, ...]) -> bool:
+    def _reads_hold(self, record: PageRecord) -> bool:
+        """Whether every read of the record gives the same value of this build's site."""
         roots = {"site": self.site}
-        for key, value in reads:
-            try:
-                now = read_again(roots, key)
-            except Exception:  # the path no longer leads anywhere (a shorter list)
-                return False
-            if isinstance(value, Print):
-                if self.prints.of(now) != value.digest:
-                    return False
-            elif type(now) is not type(value) or now != value:
-                return False
-        return True
+        try:
+            values = tuple(read_again(roots, path) for path in record.reads)
+        except Exception:  # a path that no longer leads anywhere (a shorter list)
+            return False
+        return self.prints.of(values) == record.values
 
     def _untrace_helpers(self, renderer: Renderer) -> None:
         """The metadata helpers get real values (`untraced`): they read only the site's
@@ -169,9 +168,6 @@ class PageRecorder:
             env.globals.update(
                 {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
             )
-
-    def _kept_value(self, value: Any) -> Any:
-        return value if isinstance(value, LEAVES) else Print(self.prints.of(value))
 
 
 def _job_inputs(job: PageJob) -> tuple[object, ...]:
