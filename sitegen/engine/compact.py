@@ -4,14 +4,15 @@ A big site's records are held from parsing until the site is assembled, and its 
 from assembly until the last page is written, because any page may list any explainer. Forked
 workers then copy every memory page of them they touch. The stages and the model know nothing
 of this: they make and read plain frozen dataclasses, and the build hands them these stand-ins
-through two seams, `ExplainerHead` (what assembling reads of every record before it builds
-one) and the `keep` and `prepare` hooks of `assemble` and `render_into`:
+through seams: `ExplainerHead` (what assembling reads of every record before it builds one),
+the `keep` hook of `assemble`, and the `render_page` hook of `render_into`, through which the
+engine renders each page:
 
 - `ExplainerOutline`: a parse record as the build holds it between the two stages, with the
   body and everything but the site-wide facts packed (`pack_pickle`);
 - `PackedExplainer`: an explainer with what only its own page shows packed, and the values
-  many explainers repeat shared (`Compactor.keep`); the page itself gets a plain `Explainer`
-  (`Compactor.prepare`), so each page unpacks once.
+  many explainers repeat shared (`Compactor.keep`); its own page gets the plain `Explainer`
+  (`Compactor.prepare`), so that page unpacks it once.
 
 LZ4, not zlib: a build packs every record and explainer once and unpacks most of them once or
 twice, and zlib cost several times more (docs/performance.md).

@@ -1,14 +1,13 @@
 """The build cache in `<site>/.sitegen-cache/`: what an earlier build already worked out.
 
-Three things are kept, so that a rebuild redoes only what an edit invalidated:
+Four things are kept, so that a rebuild redoes only what an edit invalidated:
 
 - parsed front matter: each content file's source record and problems, keyed by a hash of its
   path and bytes (a file whose size and modification time are unchanged is not even read);
-- rendered Markdown: each piece's HTML (and TOC, sections, problems), keyed by its text and
-  place, together with every question it asked the rest of the site ("is there an actor
-  `putin`?", "what is the URL of `other.md`?") and the answers. An entry is reused only when
-  the site gives the same answers today, so adding an actor or renaming a file re-renders just
-  the pieces that mention them;
+- rendered Markdown (`markdown_memo`): each piece's HTML with every question it asked the rest
+  of the site and the answers, reused only while the site answers the same;
+- page records (`pages`): what each page of the last successful build was made from and the
+  file it was written to, so that a build renders only the pages an edit reaches;
 - a stamp of the last successful build: every input's size and time, the output folder's
   listing and the report. When nothing differs, a build does nothing at all.
 
