@@ -1,6 +1,7 @@
 """`sitegen new`: a site folder that builds at once, and skeleton content files.
 
-The starter site is package data (`sitegen/commands/starter/`), copied with a few placeholders filled in.
+The starter site is package data (`sitegen/commands/starter/`), copied with a few placeholders
+filled in.
 Files whose names start with a dot are stored without it (`gitignore`, `github/`) so that no
 packaging tool or editor treats them as the package's own dotfiles.
 """
