@@ -30,25 +30,7 @@ from sitegen.engine.compact import (
     pack,
     unpack,
 )
-from sitegen.stages.config import parse_config, zone_of
-from sitegen.stages.load import Kind, SourceFile
-from sitegen.stages.parse import ExplainerSource, parse_file
-
-EXPLAINER = """---
-title: Grain corridor reopens
-date: 2025-03-19
-summary: Ships sail again.
-key_points:
-  - Ships sail again from Odesa.
-  - Insurers *return*.
-actors:
-  - id: kyiv
-    name: Kyiv
----
-The corridor reopened on Wednesday.
-
-{section}
-"""
+from tests.unit.test_store import explainer as parsed_explainer
 
 DAY = Timestamp(datetime(2025, 3, 19, tzinfo=UTC), False)
 
@@ -168,19 +150,8 @@ def test_an_explainer_page_gets_the_plain_explainer() -> None:
     assert compactor.prepare(listing) is listing
 
 
-def parsed(section: str = "") -> ExplainerSource:
-    config, problems = parse_config(None)
-    assert not problems
-    text = EXPLAINER.format(section=section).encode()
-    file = SourceFile("content/explainers/grain.md", Kind.EXPLAINER, text)
-    source, problems = parse_file(file, config, zone_of(config), drafts=False)
-    assert not problems
-    assert isinstance(source, ExplainerSource)
-    return source
-
-
 def test_an_outline_gives_back_the_whole_record() -> None:
-    source = parsed("## Who's who\n\n- [Kyiv](@kyiv) \u2014 the capital\n")
+    source = parsed_explainer("## Who's who\n\n- [Kyiv](@kyiv) \u2014 the capital\n")
     outline = ExplainerOutline.of(source)
     assert outline.record() == source
     assert (outline.slug, outline.actors, outline.body) == (source.slug, source.actors, source.body)
