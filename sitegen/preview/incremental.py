@@ -34,13 +34,13 @@ import jinja2.nodes
 from markupsafe import escape
 
 from sitegen import __version__
-from sitegen.engine.store import CACHE_DIR
 from sitegen.core.diagnostics import Diagnostic, Report
 from sitegen.core.model import Explainer, Site, SiteConfig
 from sitegen.core.outputs import Output, PageJob
 from sitegen.core.urls import BaseUrl
-from sitegen.stages import metadata
+from sitegen.engine.store import CACHE_DIR
 from sitegen.preview.assembly import AssemblyMemo, Replaced
+from sitegen.stages import metadata
 from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import CONFIG_NAME, parse_config, zone_of
 from sitegen.stages.load import Kind, SiteFiles, SourceFile, load_site
@@ -385,6 +385,8 @@ class Rendered:
     problems: list[Diagnostic]
     jobs: dict[str, _Job]
     refreshed: list[tuple[_Node, Any]]
+    """Every part of the site the index holds whose value is not the very same object now,
+    with its new value (`_SiteIndex.stale_pages`), whatever the render rendered again."""
 
 
 class PageRenderer:
@@ -408,7 +410,10 @@ class PageRenderer:
         state."""
         stale = self._use_templates(files.templates)
         everything = (site.config, site.version) != self._settings or self._imports
-        stale_paths, refreshed = (set(), []) if everything else self._index.stale_pages(site)
+        # Asked even when every page is rendered again: `commit` needs the new values, or the
+        # index would keep the old ones, and a later edit that gave a read its old value back
+        # would look like no change at all.
+        stale_paths, refreshed = self._index.stale_pages(site)
         renderer = Renderer(self._environment(site), files.template_paths)
         jobs = {job.path: job for job in _jobs(site)}
         result = Rendered({}, [], [], jobs, refreshed)
@@ -576,7 +581,9 @@ class _SiteIndex:
     of which one changed costs ten thousand identity checks and the reads of one explainer).
 
     Every reader of a part read the same value, because a change of it renders all of them
-    again."""
+    again. Every node holds what its read gives of the site of the last commit, however that
+    render went (one that rendered everything again too): `stale_pages` compares the next site
+    with these values, and `note` derives new nodes from them."""
 
     def __init__(self) -> None:
         self._root = _Node(None)
