@@ -19,6 +19,7 @@ Nothing in the build core imports this module.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -482,9 +483,12 @@ class PageRenderer:
         if templates != self._env_templates or self._env is None or self._imports:
             self._env_templates = dict(templates)
             env = self._env = make_environment(templates)
-            env.globals.update({name: untraced(env.globals[name]) for name in metadata.__all__})
-            self._uses = {name: _closure(env, name) for name in templates}
-            self._imports = any(_imports_without_context(env, text) for text in templates.values())
+            env.globals.update(
+                {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
+            )
+            facts = {name: _facts_of(text) for name, text in templates.items()}
+            self._uses = {name: _closure(facts, name) for name in templates}
+            self._imports = any(found.imports_without_context for found in facts.values())
         old = self._templates or {}
         if templates == old:
             return set()
@@ -593,7 +597,7 @@ class _SiteIndex:
         every step that is not the same object (for `refresh`, once the rebuild succeeded)."""
         stale: set[str] = set()
         refreshed: list[tuple[_Node, Any]] = []
-        pending = [(self._root, site)]
+        pending: list[tuple[_Node, Any]] = [(self._root, site)]
         while pending:
             node, value = pending.pop()
             for step, child in node.children.items():
@@ -632,7 +636,8 @@ class _SiteIndex:
 
     def note(self, path: str, keys: Iterable[tuple[Any, ...]], site: Site) -> None:
         for key in keys:
-            node, value = self._root, site
+            node: _Node = self._root
+            value: Any = site
             for step in key[1:]:
                 child = node.children.get(step)
                 if child is None:
@@ -645,20 +650,45 @@ class _SiteIndex:
             node.readers.add(path)
 
 
-def _imports_without_context(env: jinja2.Environment, source: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What one template's source says of the templates it uses."""
+
+    referenced: frozenset[str] | None
+    """The templates it extends, includes or imports; None when a name is computed at render
+    time and cannot be known."""
+    imports_without_context: bool
+
+
+@functools.lru_cache(maxsize=1024)
+def _facts_of(source: str) -> _Facts:
+    """The `_Facts` of a template's source; of one that does not parse, none (its error is
+    reported when a page uses it). Kept by text: after a change of templates only the changed
+    ones are parsed again, not every template several times over."""
     try:
-        tree = env.parse(source)
+        tree = _parser().parse(source)
     except jinja2.TemplateError:
-        return False
+        return _Facts(frozenset(), False)
+    referenced = list(jinja2.meta.find_referenced_templates(tree))
     imports = tree.find_all((jinja2.nodes.Import, jinja2.nodes.FromImport))
-    return any(not node.with_context for node in imports)
+    without_context = any(
+        isinstance(node, jinja2.nodes.Import | jinja2.nodes.FromImport) and not node.with_context
+        for node in imports
+    )
+    names = None if None in referenced else frozenset(str(name) for name in referenced)
+    return _Facts(names, without_context)
 
 
-def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:
+@functools.cache
+def _parser() -> jinja2.Environment:
+    """An environment to parse templates with: every one `make_environment` makes parses the
+    same way."""
+    return make_environment({})
+
+
+def _closure(facts: dict[str, _Facts], name: str) -> frozenset[str]:
     """The templates `name` extends or includes, itself included; every template when a name is
     computed at render time and cannot be known."""
-    loader = env.loader
-    assert loader is not None
     found: set[str] = set()
     pending = [name]
     while pending:
@@ -666,14 +696,12 @@ def _closure(env: jinja2.Environment, name: str) -> frozenset[str]:
         if current in found:
             continue
         found.add(current)
-        try:
-            source = loader.get_source(env, current)[0]
-            referenced = list(jinja2.meta.find_referenced_templates(env.parse(source)))
-        except jinja2.TemplateError:
+        known = facts.get(current)
+        if known is None:  # no such template: the page that uses it fails
             continue
-        if None in referenced:
-            return frozenset(loader.list_templates())
-        pending.extend(str(ref) for ref in referenced)
+        if known.referenced is None:
+            return frozenset(facts)
+        pending.extend(known.referenced)
     return frozenset(found)
 
 
