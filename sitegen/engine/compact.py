@@ -20,6 +20,7 @@ twice, and zlib cost several times more (docs/performance.md).
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import sys
 from dataclasses import dataclass, fields, replace
@@ -135,11 +136,15 @@ class PackedExplainer(Explainer):
     """An `Explainer` whose `PAGE_ONLY` fields are one packed pickle, unpacked on each read.
 
     Equality, hashing, pickling and every field read give what the plain explainer gives;
-    pickles carry the packed bytes, so an explainer travels from a worker still packed.
+    pickles carry the packed bytes, so an explainer travels from a worker still packed. It also
+    carries its fingerprint, taken by value where it is packed, for the page records
+    (`sitegen.engine.pages`): lists hold every explainer, and taking it apart again for each
+    of them would cost more than packing it.
     """
 
-    __slots__ = ("_page_only",)
+    __slots__ = ("_page_only", "_print")
     _page_only: bytes
+    _print: bytes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Made from the fields of an `Explainer` (so that `dataclasses.replace` works)."""
@@ -156,6 +161,12 @@ class PackedExplainer(Explainer):
             object.__setattr__(self, name, getattr(explainer, name))
         page_only = tuple(getattr(explainer, name) for name in PAGE_ONLY)
         object.__setattr__(self, "_page_only", pack_value(page_only))
+        whole = pickling.dumps(explainer, fast=True)
+        object.__setattr__(self, "_print", hashlib.blake2b(whole, digest_size=16).digest())
+
+    def fingerprint(self) -> bytes:
+        """A digest of every field's value: equal explainers have equal fingerprints."""
+        return self._print
 
     def opened(self) -> Explainer:
         """The plain explainer, every field unpacked."""
@@ -163,10 +174,10 @@ class PackedExplainer(Explainer):
         return Explainer(**{name: getattr(self, name) for name in _KEPT}, **values)
 
     def __getstate__(self) -> tuple[Any, ...]:
-        return (*(getattr(self, name) for name in _KEPT), self._page_only)
+        return (*(getattr(self, name) for name in _KEPT), self._page_only, self._print)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
-        for name, value in zip((*_KEPT, "_page_only"), state, strict=True):
+        for name, value in zip((*_KEPT, "_page_only", "_print"), state, strict=True):
             object.__setattr__(self, name, value)
 
 

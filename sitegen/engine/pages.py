@@ -59,10 +59,9 @@ class Fingerprints:
 
     Pickled with the memo off, so that two equal values give equal bytes whichever objects
     they share (a build shares equal values across explainers in whatever order its workers
-    hand them in), each dataclass by its field values (`pickling.ByValuePickler`), a packed
-    explainer by its kept fields and packed bytes; and the model objects that many pages hold
-    (`SHARED`: explainers, actors, quotes, topics) stand for themselves by their own
-    fingerprint, made once.
+    hand them in), each dataclass by its field values (`pickling.ByValuePickler`). A packed
+    explainer stands for itself by the fingerprint it was packed with, and the other model
+    objects that many pages hold (`SHARED`: actors, quotes, topics) by their own, made once.
     """
 
     def __init__(self) -> None:
@@ -87,10 +86,10 @@ class _Pickler(ByValuePickler):
         self._root = root
 
     def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, PackedExplainer):
+            return Print, (obj.fingerprint(),)
         if isinstance(obj, SHARED) and obj is not self._root:
             return self._prints.shared(obj)
-        if isinstance(obj, PackedExplainer):
-            return PackedExplainer, obj.__getstate__()
         return super().reducer_override(obj)
 
 

@@ -100,9 +100,17 @@ def test_replace_and_pickling_keep_every_field() -> None:
 def test_the_page_only_fields_travel_packed() -> None:
     packed = PackedExplainer(**explainer_fields("grain-deal"))
     state = packed.__getstate__()
-    assert state[-1] is packed._page_only
-    assert not any(isinstance(value, DatedText | Heading) for value in state[:-1])
+    assert state[-2:] == (packed._page_only, packed.fingerprint())
+    assert not any(isinstance(value, DatedText | Heading) for value in state[:-2])
     assert set(PAGE_ONLY) <= {item.name for item in fields(Explainer)}
+
+
+def test_equal_explainers_are_packed_with_equal_fingerprints() -> None:
+    values = explainer_fields("grain-deal")
+    fingerprint = PackedExplainer(**values).fingerprint()
+    assert PackedExplainer(**values).fingerprint() == fingerprint
+    assert PackedExplainer(**{**values, "title": "Other"}).fingerprint() != fingerprint
+    assert PackedExplainer(**{**values, "toc": ()}).fingerprint() != fingerprint
 
 
 def test_repeated_values_are_one_object_across_explainers_from_workers() -> None:
