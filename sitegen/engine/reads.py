@@ -45,7 +45,7 @@ class Traced:
         try:
             hash(step)
         except TypeError:
-            self._t_reads[(_NEVER,)] = None
+            self._t_reads[(NEVER,)] = None
             return value
         return traced(value, (*self._t_key, step), self._t_reads)
 
@@ -102,7 +102,7 @@ class Traced:
         return hash(self._t_whole())
 
 
-_NEVER = "(a read that cannot be repeated)"
+NEVER = "(a read that cannot be repeated)"
 
 
 def traced(value: Any, key: tuple[Any, ...], reads: Reads) -> Any:
@@ -116,7 +116,7 @@ def traced(value: Any, key: tuple[Any, ...], reads: Reads) -> Any:
 def read_again(roots: dict[str, Any], key: tuple[Any, ...]) -> Any:
     """What a noted read gives now, from `roots` (`site` and the page's variables)."""
     if key[0] not in roots:
-        return _NEVER
+        return NEVER
     value = roots[key[0]]
     for step in key[1:]:
         value = take_step(value, step)
