@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sitegen.core.model import Actor, ActorEntry, Explainer, Quote, QuoteIn, Site, Topic, TopicRef
+from sitegen.core.model import Explainer, Site
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
 from sitegen.engine.pickling import ByValuePickler
@@ -59,9 +59,9 @@ class Fingerprints:
 
     Pickled with the memo off, so that two equal values give equal bytes whichever objects
     they share (a build shares equal values across explainers in whatever order its workers
-    hand them in), each dataclass by its field values (`pickling.ByValuePickler`). A packed
-    explainer stands for itself by the fingerprint it was packed with, and the other model
-    objects that many pages hold (`SHARED`: actors, quotes, topics) by their own, made once.
+    hand them in), each dataclass by its field values (`pickling.ByValuePickler`). An explainer,
+    which many pages hold, stands for itself by its own fingerprint: a packed one by the one it
+    was packed with, a plain one by one made once (`SHARED`).
     """
 
     def __init__(self) -> None:
@@ -93,8 +93,10 @@ class _Pickler(ByValuePickler):
         return super().reducer_override(obj)
 
 
-SHARED = (Explainer, Actor, ActorEntry, Quote, QuoteIn, Topic, TopicRef)
-"""Model types whose objects appear on many pages (in lists, entries, cards)."""
+SHARED = (Explainer,)
+"""Model types whose objects appear on many pages: fingerprinted once each. (A packed explainer
+brings its fingerprint; the rest of the model, quotes and actors, is cheaper taken apart where
+it stands than fingerprinted apart.)"""
 
 
 class PageRecorder:

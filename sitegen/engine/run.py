@@ -22,6 +22,7 @@ from sitegen import __version__
 from sitegen.core.diagnostics import Diagnostic, Report
 from sitegen.core.model import Site, SiteConfig
 from sitegen.core.outputs import Output, PageJob, Progress
+from sitegen.engine.assembled import StoredAssembly
 from sitegen.engine.compact import Compactor, ExplainerOutline
 from sitegen.engine.executor import map_chunks, worker_count
 from sitegen.engine.fingerprints import digest
@@ -91,11 +92,16 @@ class Engine:
             store.unrendered(sources.explainers) if store else len(sources.explainers)
         )
         runner = self._runner(workers, run=CACHE_RUN if store else 0)
+        memo = None
+        if store:
+            records = {path: key for path, (_stat, key) in self.stats.items()}
+            memo = StoredAssembly(store, records, self.compactor.keep)
         return assemble(
             config,
             sources,
             renderer,
             __version__,
+            memo=memo,
             run_chunks=runner,
             keep=self.compactor.keep,
         )

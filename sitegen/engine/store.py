@@ -65,8 +65,10 @@ class Fresh:
 
     parsed: dict[bytes, Any] = field(default_factory=dict)
     markdown: dict[bytes, Any] = field(default_factory=dict)
+    assembled: dict[bytes, Any] = field(default_factory=dict)
     used_parsed: set[bytes] = field(default_factory=set)
     used_markdown: set[bytes] = field(default_factory=set)
+    used_assembled: set[bytes] = field(default_factory=set)
     packed: list[bytes] = field(default_factory=list)
     """Markdown renderings only kept to be saved, as compressed pickles of entries."""
     pages: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +84,8 @@ class BuildCache:
         self._key = signing_key()
         self.parsed: dict[bytes, Any] = {}
         self.markdown: dict[bytes, Any] = {}
+        self.assembled: dict[bytes, Any] = {}
+        """Explainers as assembled, keyed by their record, URL and the site-wide tables."""
         self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         self.pages: dict[str, Any] = {}
         """The last successful build's page records, which describe the output it left."""
@@ -100,7 +104,11 @@ class BuildCache:
         self.stats = header["stats"]
         for table, entries in stored[1:]:
             found = unpack_pickle(entries) if isinstance(entries, bytes) else entries
-            (self.parsed if table == "parsed" else self.markdown).update(found)
+            self._table(table).update(found)
+
+    def _table(self, name: str) -> dict[bytes, Any]:
+        tables = {"parsed": self.parsed, "markdown": self.markdown, "assembled": self.assembled}
+        return tables[name]
 
     def _current(self, header: object) -> bool:
         return isinstance(header, dict) and header.get("generation") == self.generation
@@ -147,6 +155,15 @@ class BuildCache:
             not in self.markdown
         )
 
+    def get_assembled(self, key: bytes) -> Any:
+        found = self.assembled.get(key)
+        if found is not None:
+            self.fresh.used_assembled.add(key)
+        return found
+
+    def put_assembled(self, key: bytes, value: Any) -> None:
+        self.assembled[key] = self.fresh.assembled[key] = value
+
     def get_parsed(self, key: bytes) -> Any:
         found = self.parsed.get(key)
         if found is not None:
@@ -172,6 +189,8 @@ class BuildCache:
         if forget:
             for key in fresh.parsed:
                 del self.parsed[key]
+            for key in fresh.assembled:
+                del self.assembled[key]
         if pack or forget:
             for key in fresh.markdown:
                 del self.markdown[key]
@@ -184,10 +203,13 @@ class BuildCache:
     def absorb(self, fresh: Fresh) -> None:
         self.parsed.update(fresh.parsed)
         self.markdown.update(fresh.markdown)
+        self.assembled.update(fresh.assembled)
         self.fresh.parsed.update(fresh.parsed)
         self.fresh.markdown.update(fresh.markdown)
+        self.fresh.assembled.update(fresh.assembled)
         self.fresh.used_parsed |= fresh.used_parsed
         self.fresh.used_markdown |= fresh.used_markdown
+        self.fresh.used_assembled |= fresh.used_assembled
         self.fresh.packed += fresh.packed
         self.fresh.pages.update(fresh.pages)
 
@@ -208,21 +230,25 @@ class BuildCache:
         unchanged = (
             not used.parsed
             and not used.markdown
+            and not used.assembled
             and not used.packed
             and len(used.used_parsed) == len(self.parsed)
             and len(used.used_markdown) == len(self.markdown)
+            and len(used.used_assembled) == len(self.assembled)
             and stats == self.stats
         )
         if not unchanged:
             batches = [
                 *_batches("parsed", self.parsed, used.used_parsed | used.parsed.keys()),
                 *_batches("markdown", self.markdown, used.used_markdown | used.markdown.keys()),
+                *_batches("assembled", self.assembled, used.used_assembled | used.assembled.keys()),
                 # Last: a piece rendered again in a worker replaces its earlier rendering.
                 *(("markdown", packed) for packed in used.packed),
             ]
             header = {"generation": self.generation, "stats": stats}
             write_signed(self.folder / _DATA_FILE, self._key, [header, *batches])
-        self.parsed, self.markdown, self.stats, self.fresh = {}, {}, stats, Fresh()
+        self.parsed, self.markdown, self.assembled = {}, {}, {}
+        self.stats, self.fresh = stats, Fresh()
 
     def save_pages(self) -> None:
         """Keep this build's page records, once its output is in place."""
