@@ -21,13 +21,13 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from sitegen.core.model import Explainer, Site
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
-from sitegen.engine.pickling import ByValuePickler
+from sitegen.engine.pickling import ByValuePickler, Reducer
 from sitegen.engine.reads import Reads, Traced, read_again, untraced
 from sitegen.stages import metadata
 from sitegen.stages.render import Renderer
@@ -61,7 +61,7 @@ class Fingerprints:
     they share (a build shares equal values across explainers in whatever order its workers
     hand them in), each dataclass by its field values (`pickling.ByValuePickler`). An explainer,
     which many pages hold, stands for itself by its own fingerprint: a packed one by the one it
-    was packed with, a plain one by one made once (`SHARED`).
+    was packed with, a plain one by one made once.
     """
 
     def __init__(self) -> None:
@@ -69,34 +69,27 @@ class Fingerprints:
 
     def of(self, value: object) -> bytes:
         buffer = io.BytesIO()
-        _Pickler(buffer, self, value).dump(value)
+        ByValuePickler(buffer, fast=True, extra=self._reducers(value)).dump(value)
         return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
 
-    def shared(self, obj: object) -> tuple[Any, ...]:
+    def _reducers(self, root: object) -> dict[type, Reducer]:
+        """Explainers by their fingerprint (except `root` itself, being fingerprinted)."""
+        plain: Reducer = _by_fields if isinstance(root, Explainer) else self._shared
+        return {PackedExplainer: _packed, Explainer: plain}
+
+    def _shared(self, obj: object) -> tuple[Any, ...]:
         known = self._known.get(id(obj))
         if known is None or known[0] is not obj:
             known = self._known[id(obj)] = (obj, self.of(obj))
         return Print, (known[1],)
 
 
-class _Pickler(ByValuePickler):
-    def __init__(self, stream: io.BytesIO, prints: Fingerprints, root: object) -> None:
-        super().__init__(stream, fast=True)
-        self._prints = prints
-        self._root = root
-
-    def reducer_override(self, obj: Any) -> Any:
-        if isinstance(obj, PackedExplainer):
-            return Print, (obj.fingerprint(),)
-        if isinstance(obj, SHARED) and obj is not self._root:
-            return self._prints.shared(obj)
-        return super().reducer_override(obj)
+def _packed(obj: PackedExplainer) -> tuple[Any, ...]:
+    return Print, (obj.fingerprint(),)
 
 
-SHARED = (Explainer,)
-"""Model types whose objects appear on many pages: fingerprinted once each. (A packed explainer
-brings its fingerprint; the rest of the model, quotes and actors, is cheaper taken apart where
-it stands than fingerprinted apart.)"""
+def _by_fields(obj: Explainer) -> tuple[Any, ...]:
+    return Explainer, tuple(getattr(obj, item.name) for item in fields(Explainer))
 
 
 class PageRecorder:

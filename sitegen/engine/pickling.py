@@ -4,12 +4,15 @@ A build pickles hundreds of thousands of frozen dataclasses (records, rendered M
 records) to and from workers and the store. Their own pickling, made by `dataclasses` for
 slotted classes, looks their fields up again for every object on both ways; here a dataclass is
 taken as its class and its field values, so that unpickling simply calls the class, about three
-times faster. Nothing is registered globally: only picklers made here do it, and anything that
-is not a plain dataclass (or that pickles itself, such as a packed explainer) is left to pickle.
+times faster. Nothing is registered globally: only picklers made here do it (what they learn of
+each class is remembered, since classes do not change), and anything that is not a plain
+dataclass (or that pickles itself, such as a packed explainer) is left to pickle.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import io
 import pickle
 from collections.abc import Callable
@@ -24,33 +27,63 @@ Reducer = Callable[[Any], Any]
 
 
 class ByValuePickler(pickle.Pickler):
-    """A pickler that takes plain dataclasses as (class, field values).
+    """A pickler that takes the project's plain dataclasses as (class, field values).
 
-    `fast` turns the memo off: equal values then give equal bytes whatever objects they
-    share, for fingerprints (values with no cycles only)."""
+    Through the pickler's own dispatch table, so that only those objects cost a call into
+    Python. `fast` turns the memo off: equal values then give equal bytes whatever objects they
+    share, for fingerprints (values with no cycles only). `extra` adds reducers of its own."""
 
-    def __init__(self, stream: SupportsWrite[bytes], *, fast: bool = False) -> None:
+    def __init__(
+        self,
+        stream: SupportsWrite[bytes],
+        *,
+        fast: bool = False,
+        extra: dict[type, Reducer] | None = None,
+    ) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = fast
-        self._reducers: dict[type, Reducer] = {}
-
-    def reducer_override(self, obj: Any) -> Any:
-        kind = type(obj)
-        reducer = self._reducers.get(kind)
-        if reducer is None:
-            reducer = self._reducers[kind] = reducer_of(kind)
-        return reducer(obj)
+        self.dispatch_table = {**dispatch_table(), **extra} if extra else dispatch_table()
 
 
-def reducer_of(kind: type) -> Reducer:
-    """How `ByValuePickler` takes an object of `kind` apart (NotImplemented: as pickle would)."""
+MODULES = (
+    "sitegen.core.diagnostics",
+    "sitegen.core.model",
+    "sitegen.core.outputs",
+    "sitegen.stages.parse",
+    "sitegen.stages.markdown.interface",
+    "sitegen.stages.assemble.builder",
+    "sitegen.engine.compact",
+    "sitegen.engine.pages",
+    "sitegen.engine.store",
+    "sitegen.engine.run",
+)
+"""The modules whose dataclasses a build sends between processes or keeps in the store."""
+
+
+@functools.cache
+def dispatch_table() -> dict[type, Reducer]:
+    """A reducer for every plain dataclass of `MODULES`, made once a process pickles anything
+    (by then the build has imported them all; importing them here, at the top, would be an
+    import circle: they pickle through this module)."""
+    table: dict[type, Reducer] = {}
+    for name in MODULES:
+        for kind in vars(importlib.import_module(name)).values():
+            reducer = reducer_of(kind) if isinstance(kind, type) else None
+            if reducer is not None and kind.__module__ == name:
+                table[kind] = reducer
+    return table
+
+
+def reducer_of(kind: type) -> Reducer | None:
+    """How `ByValuePickler` takes an object of `kind` apart; None: as pickle would (not a
+    dataclass, one that pickles itself, or one with fields its constructor does not take)."""
     own_state = kind.__dict__.get("__getstate__")
     if (
         not is_dataclass(kind)
         or (own_state is not None and not own_state.__qualname__.startswith("_dataclass"))
         or not all(item.init for item in fields(kind))
     ):
-        return _as_pickle_would
+        return None
     names = [item.name for item in fields(kind)]
     if not names:
         return lambda obj: (kind, ())
@@ -59,10 +92,6 @@ def reducer_of(kind: type) -> Reducer:
         return lambda obj: (kind, (getattr(obj, name),))
     values = attrgetter(*names)
     return lambda obj: (kind, values(obj))
-
-
-def _as_pickle_would(_obj: Any) -> Any:
-    return NotImplemented
 
 
 def dumps(value: object, *, fast: bool = False) -> bytes:
