@@ -415,8 +415,10 @@ def test_the_preview_equals_a_real_build_after_any_edits(data: st.DataObject) ->
 def test_most_examples_built() -> None:
     """The examples above (run before this test, in file order) compare output, not only
     failures: most of their batches must build."""
-    succeeded, total = map(sum, zip(*TALLY, strict=True)) if TALLY else (0, 0)
-    assert total == 0 or succeeded >= 0.7 * total, (succeeded, total)
+    if not TALLY:
+        pytest.skip("runs after the property test above, in the same session")
+    succeeded, total = map(sum, zip(*TALLY, strict=True))
+    assert succeeded >= 0.7 * total, (succeeded, total)
 
 
 @settings(
