@@ -159,10 +159,12 @@ class PackedExplainer(Explainer):
     def _take(self, explainer: Explainer) -> None:
         for name in _KEPT:
             object.__setattr__(self, name, getattr(explainer, name))
-        page_only = tuple(getattr(explainer, name) for name in PAGE_ONLY)
-        object.__setattr__(self, "_page_only", pack_value(page_only))
-        whole = pickling.dumps(explainer, fast=True)
-        object.__setattr__(self, "_print", hashlib.blake2b(whole, digest_size=16).digest())
+        page_only = pack_value(tuple(getattr(explainer, name) for name in PAGE_ONLY))
+        kept = pickling.dumps(tuple(getattr(explainer, name) for name in _KEPT), fast=True)
+        fingerprint = hashlib.blake2b(kept, digest_size=16)
+        fingerprint.update(page_only)  # packed by value: equal fields, equal bytes
+        object.__setattr__(self, "_page_only", page_only)
+        object.__setattr__(self, "_print", fingerprint.digest())
 
     def fingerprint(self) -> bytes:
         """A digest of every field's value: equal explainers have equal fingerprints."""
