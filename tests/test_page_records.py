@@ -114,3 +114,28 @@ def test_a_template_change_renders_every_page(tmp_path: Path, rendered: list[str
     assert build(BuildOptions(root=root)).ok
     assert len(rendered) == count
     _build_and_compare(root, tmp_path)
+
+
+def test_a_macro_imported_without_context_renders_every_page(
+    tmp_path: Path, rendered: list[str]
+) -> None:
+    """Jinja renders such a macro module once, with the site of that moment, out of sight of
+    the read tracing: a page using it cannot be kept on its record."""
+    home = (REPO / "templates" / "home.html").read_text()
+    files = _site_files(4)
+    files["templates/macros/topics.html"] = (
+        "{% macro all() %}{% for t in site.topics %}[{{ t.name }}]{% endfor %}{% endmacro %}\n"
+    )
+    files["templates/home.html"] = '{% import "macros/topics.html" as m %}' + home.replace(
+        "{% block main %}", "{% block main %}{{ m.all() }}", 1
+    )
+    root = write_files(tmp_path / "src", files)
+    assert build(BuildOptions(root=root)).ok
+    first = set(rendered)
+    rendered.clear()
+    path = root / "content" / "story-02.md"
+    path.write_text(path.read_text().replace("topics: [", "topics: [Weather, ", 1))
+    assert build(BuildOptions(root=root)).ok
+    assert first <= set(rendered)
+    assert b"[Weather]" in (root / "site" / "index.html").read_bytes()
+    _build_and_compare(root, tmp_path)

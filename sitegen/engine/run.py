@@ -29,6 +29,7 @@ from sitegen.engine.fingerprints import digest
 from sitegen.engine.markdown_memo import CachedMarkdown
 from sitegen.engine.pages import PageRecorder
 from sitegen.engine.store import BuildCache, Fresh
+from sitegen.engine.templates import any_import_without_context
 from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import zone_of
 from sitegen.stages.load import SiteFiles, SourceFile, read_source
@@ -116,9 +117,11 @@ class Engine:
         """Every page rendered straight into `staging` (from the workers too: no page's bytes
         travel between processes); the template problems, and how many files were written
         and how many kept from the previous output. With a store, a page whose record shows
-        that nothing it was made from changed is not rendered at all (`pages`)."""
+        that nothing it was made from changed is not rendered at all (`pages`), unless a
+        template imports macros without context (`templates`): then every page is rendered and
+        none recorded."""
         render_page = self._plain_page
-        if self.store:
+        if self.store and not any_import_without_context(files.templates):
             store = self.store
             prepare = self.compactor.prepare
             recorder = PageRecorder(site, store.pages, staging, store.note_page, prepare)

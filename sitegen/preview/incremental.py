@@ -19,7 +19,6 @@ Nothing in the build core imports this module.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import time
@@ -39,6 +38,7 @@ from sitegen.core.outputs import Output, PageJob
 from sitegen.core.urls import BaseUrl
 from sitegen.engine.reads import NEVER, Reads, Traced, read_again, take_step, traced, untraced
 from sitegen.engine.store import CACHE_DIR
+from sitegen.engine.templates import TemplateFacts, template_facts
 from sitegen.preview.assembly import AssemblyMemo, Replaced
 from sitegen.stages import metadata
 from sitegen.stages.assemble import Sources, assemble
@@ -345,7 +345,7 @@ class PageRenderer:
             env.globals.update(
                 {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
             )
-            facts = {name: _facts_of(text) for name, text in templates.items()}
+            facts = {name: template_facts(text) for name, text in templates.items()}
             self._uses = {name: _closure(facts, name) for name in templates}
             self._imports = any(found.imports_without_context for found in facts.values())
         old = self._templates or {}
@@ -509,43 +509,7 @@ class _SiteIndex:
             node.readers.add(path)
 
 
-@dataclass(frozen=True, slots=True)
-class _Facts:
-    """What one template's source says of the templates it uses."""
-
-    referenced: frozenset[str] | None
-    """The templates it extends, includes or imports; None when a name is computed at render
-    time and cannot be known."""
-    imports_without_context: bool
-
-
-@functools.lru_cache(maxsize=1024)
-def _facts_of(source: str) -> _Facts:
-    """The `_Facts` of a template's source; of one that does not parse, none (its error is
-    reported when a page uses it). Kept by text: after a change of templates only the changed
-    ones are parsed again, not every template several times over."""
-    try:
-        tree = _parser().parse(source)
-    except jinja2.TemplateError:
-        return _Facts(frozenset(), False)
-    referenced = list(jinja2.meta.find_referenced_templates(tree))
-    imports = tree.find_all((jinja2.nodes.Import, jinja2.nodes.FromImport))
-    without_context = any(
-        isinstance(node, jinja2.nodes.Import | jinja2.nodes.FromImport) and not node.with_context
-        for node in imports
-    )
-    names = None if None in referenced else frozenset(str(name) for name in referenced)
-    return _Facts(names, without_context)
-
-
-@functools.cache
-def _parser() -> jinja2.Environment:
-    """An environment to parse templates with: every one `make_environment` makes parses the
-    same way."""
-    return make_environment({})
-
-
-def _closure(facts: dict[str, _Facts], name: str) -> frozenset[str]:
+def _closure(facts: dict[str, TemplateFacts], name: str) -> frozenset[str]:
     """The templates `name` extends or includes, itself included; every template when a name is
     computed at render time and cannot be known."""
     found: set[str] = set()
