@@ -20,7 +20,6 @@ from sitegen.engine.fingerprints import digest
 from sitegen.engine.store import BuildCache
 from sitegen.stages.assemble import ExplainerHead
 from sitegen.stages.assemble.builder import Builder
-from sitegen.stages.parse import ExplainerSource
 
 
 class StoredAssembly:
@@ -46,10 +45,10 @@ class StoredAssembly:
     def begin(self, context: tuple[object, ...]) -> None:
         self._tables = digest(pickling.dumps(context, fast=True))
 
-    def explainer(self, builder: Builder, source: ExplainerSource, url: str) -> Explainer:
+    def explainer(self, builder: Builder, source: ExplainerHead, url: str) -> Explainer:
         record = self.records.get(source.path)
         if record is None:
-            return builder.explainer(source, url)
+            return builder.explainer(source.record(), url)
         key = digest(record, url, self._tables)
         found = self.store.get_assembled(key)
         if found is not None:
@@ -58,7 +57,7 @@ class StoredAssembly:
             builder.mentions[source.path] = mentions
             return explainer  # type: ignore[no-any-return]
         start = len(builder.problems)
-        explainer = self.keep(builder.explainer(source, url))
+        explainer = self.keep(builder.explainer(source.record(), url))
         found = (explainer, tuple(builder.problems[start:]), builder.mentions.get(source.path, ()))
         self.store.put_assembled(key, found)
         return explainer

@@ -61,7 +61,8 @@ class AssemblyMemo:
             self.context = context
             self.explainers = {}
 
-    def explainer(self, builder: Builder, source: ExplainerSource, url: str) -> Explainer:
+    def explainer(self, builder: Builder, head: ExplainerHead, url: str) -> Explainer:
+        source = head.record()
         done = self.explainers.get(source.path)
         if (
             done is not None

@@ -36,7 +36,6 @@ from sitegen.stages.assemble.tables import (
     lift_body_actors,
 )
 from sitegen.stages.markdown import Markdown
-from sitegen.stages.parse import ExplainerSource
 
 __all__ = ["ExplainerHead", "Memo", "Sources", "assemble"]
 
@@ -51,8 +50,9 @@ class Memo(Protocol):
     def begin(self, context: tuple[object, ...]) -> None:
         """Start a run whose site-wide tables are `context`."""
 
-    def explainer(self, builder: Builder, source: ExplainerSource, url: str) -> Explainer:
-        """The explainer of `source` at `url`: kept, or built by `builder`."""
+    def explainer(self, builder: Builder, source: ExplainerHead, url: str) -> Explainer:
+        """The explainer of `source` at `url`: kept, or built by `builder` from the whole
+        record (which a kept one need not unpack)."""
         ...
 
     def may_list_actors(self, source: ExplainerHead) -> bool:
@@ -104,7 +104,10 @@ def assemble(
     name_index = index_names([*inline.values(), *(source.spec for source in sources.actors)])
     resolver = SiteResolver(base, actor_names, name_index, content_links)
     builder = Builder(config, renderer, resolver, file_actors, problems)
-    make_explainer = builder.explainer
+
+    def make_explainer(source: ExplainerHead, url: str) -> Explainer:
+        return builder.explainer(source.record(), url)
+
     if memo is not None:
         memo.begin((config, file_actors, actor_names, name_index, content_links))
         memo.builder = builder
@@ -115,7 +118,7 @@ def assemble(
 
     def build_chunk(chunk: Sequence[ExplainerHead]) -> list[Built]:
         built = (
-            builder.isolated(make_explainer, source.record(), explainer_links[source.path])
+            builder.isolated(make_explainer, source, explainer_links[source.path])
             for source in chunk
         )
         return [replace(item, explainer=hold(item.explainer)) for item in built]

@@ -74,7 +74,7 @@ class Builder:
         self.mentions: dict[str, tuple[str, ...]] = {}
 
     def isolated(
-        self, make: Callable[[ExplainerSource, str], Explainer], source: ExplainerSource, url: str
+        self, make: Callable[[ExplainerHead, str], Explainer], source: ExplainerHead, url: str
     ) -> Built:
         """Build one explainer, taking what it adds to the shared problems and mentions back
         out, so that the result is the same in whichever process it is built."""
