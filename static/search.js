@@ -89,9 +89,13 @@
     history.replaceState(null, "", url);
     run(input.value);
   });
+  // A query in the address is searched at once. Without one, the box keeps whatever the reader
+  // typed before this script ran: setting it to "" here would wipe those words.
   var initial = new URLSearchParams(window.location.search).get("q") || "";
-  input.value = initial;
-  if (initial) run(initial);
+  if (initial) {
+    input.value = initial;
+    run(initial);
+  }
   // Without a search the note about JavaScript is beside the point once scripts run.
   document.getElementById("search-note").textContent =
     "Type a few words: a name, a place, something someone said.";
