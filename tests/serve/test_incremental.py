@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from sitegen.preview.incremental import Incremental, Rebuild
-from tests.serve.builds import ORIGIN, assert_preview_equals_build, settle, tree
+from sitegen.stages.load import MAX_FILE_BYTES
+from tests.serve.builds import (
+    ORIGIN,
+    assert_preview_equals_build,
+    build_as_preview,
+    settle,
+    tree,
+)
 from tests.serve.harness import explainer, small_site
 
 BROKEN = "---\ntitle: [unclosed\n---\n"
@@ -56,6 +63,33 @@ def test_a_failed_rebuild_keeps_the_last_good_output(tmp_path: Path) -> None:
     assert not result.ok
     assert any(d.path == "content/alpha.md" for d in result.report)
     assert tree(out) == before
+
+
+def test_an_over_size_edit_is_refused_as_the_build_refuses_it(tmp_path: Path) -> None:
+    """The reported bug: the quick re-read of an edited file read its bytes whatever their size,
+    where `sitegen build` refuses a content file over `MAX_FILE_BYTES` with an error."""
+    root = small_site(tmp_path / "site")
+    out = tmp_path / "preview"
+    engine = Incremental(root, out, ORIGIN)
+    assert engine.rebuild().ok
+    before = tree(out)
+    alpha = root / "content/alpha.md"
+
+    alpha.write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    result = engine.rebuild({alpha.resolve()})
+    built = build_as_preview(root, engine, tmp_path / "built")
+
+    assert not result.ok and not built.ok
+    reported = [str(d) for d in result.report]
+    assert reported == [str(d) for d in built.report]
+    assert len(reported) == 1 and reported[0].startswith("content/alpha.md:"), reported
+    assert "error: file is 16 MB;" in reported[0] and "may be at most" in reported[0]
+    assert tree(out) == before
+
+    alpha.write_text(explainer("Alpha", "Back to size.", day=1))
+    result = engine.rebuild({alpha.resolve()})
+    assert result.ok
+    assert_preview_equals_build(root, engine, settle(engine, result), tmp_path / "built")
 
 
 def test_a_template_mistake_fails_the_rebuild_and_its_fix_recovers(tmp_path: Path) -> None:
