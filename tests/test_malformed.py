@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sitegen.build import BuildOptions, build, check
 from sitegen.commands.cli import main
 from sitegen.stages.config import CONFIG_KEYS
-from sitegen.stages.parse import EXPLAINER_FIELDS
+from sitegen.stages.records import EXPLAINER_FIELDS
 from tests.conftest import SiteFactory
 from tests.helpers import run_sitegen, write_files
 

@@ -32,7 +32,7 @@ from sitegen.core.diagnostics import Place
 from sitegen.core.model import Explainer
 from sitegen.core.outputs import PageJob
 from sitegen.engine import pickling
-from sitegen.stages.parse import ActorSpec, ExplainerSource, Text, may_list_actors
+from sitegen.stages.records import ActorSpec, ExplainerSource, Text, may_list_actors
 
 
 def pack(data: bytes) -> bytes:

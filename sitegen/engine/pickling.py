@@ -49,7 +49,7 @@ MODULES = (
     "sitegen.core.diagnostics",
     "sitegen.core.model",
     "sitegen.core.outputs",
-    "sitegen.stages.parse",
+    "sitegen.stages.records",
     "sitegen.stages.markdown.interface",
     "sitegen.stages.assemble.builder",
     "sitegen.engine.compact",

@@ -34,7 +34,8 @@ from sitegen.stages.assemble import Sources, assemble
 from sitegen.stages.config import zone_of
 from sitegen.stages.load import SiteFiles, SourceFile, read_source
 from sitegen.stages.markdown import MarkdownRenderer
-from sitegen.stages.parse import ExplainerSource, ParsedSource, parse_file
+from sitegen.stages.parse import parse_file
+from sitegen.stages.records import ExplainerSource, ParsedSource
 from sitegen.stages.render import Renderer, render_into
 from sitegen.stages.search import search_outputs_of_folder
 from sitegen.stages.share import share_images

@@ -22,7 +22,7 @@ from sitegen.core.model import (
 )
 from sitegen.stages.assemble.builder import Builder
 from sitegen.stages.assemble.sources import ExplainerHead
-from sitegen.stages.parse import (
+from sitegen.stages.records import (
     ExplainerSource,
     Text,
 )

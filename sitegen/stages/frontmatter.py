@@ -3,6 +3,9 @@
 The YAML is composed into nodes first so that every value keeps the line and column PyYAML marks
 for it; later checks point at the exact item (`quotes[2].by`), not just the file. Only the safe
 loader is used (libyaml's CSafeLoader when present): no YAML tag can construct a Python object.
+
+What refuses hostile YAML (alias bombs, deep nesting, keys that are lists) is in `yaml_limits.py`,
+and how a value's place is read from its node in `yaml_places.py`.
 """
 
 from __future__ import annotations
@@ -10,12 +13,19 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 
 from sitegen.core.diagnostics import Diagnostic, Place
+from sitegen.stages.yaml_limits import (
+    MAX_DEPTH,
+    MAX_EXPANDED_NODES,
+    Shape,
+    expanded_size,
+    needs_event_pass,
+)
+from sitegen.stages.yaml_places import KeyPath, LineCol, node_places
 
 HAS_LIBYAML = hasattr(yaml, "CSafeLoader")
 
@@ -59,25 +69,6 @@ def _text(loader: SafeLoader, node: yaml.ScalarNode) -> str:
 
 
 SafeLoader.add_constructor("tag:yaml.org,2002:str", _text)
-
-MAX_EXPANDED_NODES = 200_000
-"""Refuse YAML whose aliases add more than this many nodes to those written ("billion laughs").
-
-Counted beyond the written nodes, not in all: a long but honest file (100,000 actors) is bounded
-by the file size limit, and only expansion, which costs nothing to write, needs a limit here."""
-
-MAX_DEPTH = 100
-"""Refuse YAML nested deeper than this: libyaml composes recursively in C, and tens of thousands
-of levels crash the process (a segmentation fault, not even a traceback)."""
-
-PLACE_DEPTH = 3
-"""Places are kept down to `field[index].subfield`, as deep as any check needs to point."""
-
-KeyPath = tuple[Hashable, ...]
-LineCol = tuple[int, int]
-"""A 1-based (line, column) in the file: a front matter holds many values, and a plain tuple
-costs a tenth of a `Place` to make; `Document` makes the `Place` when a check asks for one."""
-
 COLON_HINT = (
     "; a value with `: ` in it (`text: He said: no`) must be written in quotes "
     "(`text: 'He said: no'`)"
@@ -199,7 +190,7 @@ def load_yaml(
     """
     loader = SafeLoader(yaml_text)
     try:
-        too_deep = _too_deep(yaml_text) if _needs_event_pass(yaml_text) else None
+        too_deep = _too_deep(yaml_text) if needs_event_pass(yaml_text) else None
         if too_deep is not None:
             return Place(path, too_deep.line + first_line, too_deep.column + 1).error(
                 f"YAML is nested more than {MAX_DEPTH} levels deep; refusing it"
@@ -208,7 +199,7 @@ def load_yaml(
         if node is None:
             return None, {}, {}
         lines = yaml_text.split("\n")
-        shape = _Shape(path, node, first_line, lines)
+        shape = Shape(path, node, first_line, lines)
         value_places, key_places = shape.values, shape.keys
         if shape.shared:
             limit = MAX_EXPANDED_NODES + shape.unique
@@ -318,225 +309,6 @@ def _yaml_error(path: str, err: yaml.MarkedYAMLError, first_line: int) -> Diagno
     context = f" ({err.context})" if err.context else ""
     hint = COLON_HINT if problem.startswith("mapping values are not allowed") else ""
     return Place(path, line, col).error(f"invalid YAML: {problem}{context}{hint}")
-
-
-_DEPTH_INDICATORS = re.compile(r"[\[{:?]|-(?!\S)")
-"""Every YAML collection opens at a character of its own that this matches: `[` or `{` (flow),
-`- ` (block sequence), `:` or `?` (a mapping's first entry; in flow context with no space
-after). Nested collections open at different characters, so a text with at most MAX_DEPTH of
-them cannot nest deeper."""
-
-_NODE_STARTS = "-:?[{,\n"
-"""What can stand before a node (spaces and tabs aside): a line start, `- `, `: `, `? ` and the
-flow indicators. An alias `*name` can only start a node; an anchor `&name` may also follow a
-tag, so any space before it counts too."""
-
-_RARE_STARTS = "\r\x85\u2028\u2029\ufeff"
-"""Other line breaks libyaml knows, and the byte-order mark it skips at a line start: a text
-with one of them is left to the full check rather than reasoned about."""
-
-
-def _may_fail_composing(yaml_text: str) -> bool:
-    """Whether composing could fail before parsing would: at an alias (undefined), an anchor
-    (duplicate) or a second document (`---` or `...` at a line start). Conservative:
-    `*emphasis*` inside a sentence is no alias, `- *emphasis*` may be one."""
-    text = "\n" + yaml_text
-    if "\n---" in text or "\n..." in text or any(map(text.__contains__, _RARE_STARTS)):
-        return True
-    at = text.find("&")
-    while at != -1:
-        if text[at - 1] in _NODE_STARTS + " \t":
-            return True
-        at = text.find("&", at + 1)
-    at = text.find("*")
-    while at != -1:
-        before = at - 1
-        while text[before] in " \t":  # stops at the leading "\n" at the latest
-            before -= 1
-        if text[before] in _NODE_STARTS:
-            return True
-        at = text.find("*", at + 1)
-    return False
-
-
-def _needs_event_pass(yaml_text: str) -> bool:
-    """Whether `_too_deep` must run before composing; False only when it is certain to find
-    nothing and to change nothing, which true front matter almost always is.
-
-    It finds nesting past MAX_DEPTH, which cannot happen with at most MAX_DEPTH indicators
-    (counted cheaply first: every indicator is one of `[{:?-`). And it parses the whole text
-    first, so a syntax error is reported even where composing would stop earlier.
-    """
-    if _may_fail_composing(yaml_text):
-        return True
-    if sum(map(yaml_text.count, "[{:?-")) <= MAX_DEPTH:
-        return False
-    beyond_the_limit = islice(_DEPTH_INDICATORS.finditer(yaml_text), MAX_DEPTH, None)
-    return next(beyond_the_limit, None) is not None
-
-
-class _Shape:
-    """What the checks after composing need, from one walk over the node graph instead of one
-    walk per check (five walks were over a third of a cold build's parse stage):
-
-    - `values` and `keys`: the places `node_places` gives, exact when no node is `shared`;
-    - `shared`: some node is reached twice, through an alias; only then can aliases expand the
-      document, so only then does `expanded_size` need to run;
-    - `unique`: how many distinct nodes were written;
-    - `bad_key`: the first mapping key that is not a plain scalar (`[a, b]: x` would not even
-      be hashable), in the order the nodes are walked.
-    """
-
-    def __init__(self, path: str, root: yaml.Node, first_line: int, lines: list[str]) -> None:
-        self.values: dict[KeyPath, LineCol] = {}
-        self.keys: dict[KeyPath, LineCol] = {}
-        self.shared = False
-        self.bad_key: Diagnostic | None = None
-        self._seen: set[int] = set()
-        # Collections are pushed in order and popped last first, like `node_places` does, so
-        # places and the first bad key are found in the same order as one walk per check did.
-        # Scalars have no children: they are only counted, without a trip through the stack.
-        stack: list[tuple[KeyPath | None, yaml.Node]] = [((), root)]
-        while stack:
-            key_path, node = stack.pop()
-            if self._seen_before(node):
-                continue
-            # The key path the node's children are placed under; None when they are not placed.
-            parent = key_path if key_path is not None and len(key_path) < PLACE_DEPTH else None
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    child = None
-                    if not isinstance(key, yaml.ScalarNode):
-                        self._bad_key(path, key, first_line)
-                        stack.append((None, key))
-                    else:
-                        self._seen_before(key)
-                        if parent is not None:
-                            child = (*parent, key.value)
-                            self.values[child] = _place(value, first_line, lines)
-                            self.keys[child] = _place(key, first_line, lines)
-                    self._push(stack, child, value)
-            elif isinstance(node, yaml.SequenceNode):
-                for index, item in enumerate(node.value):
-                    child = None
-                    if parent is not None:
-                        child = (*parent, index)
-                        self.values[child] = _place(item, first_line, lines)
-                    self._push(stack, child, item)
-        self.unique = len(self._seen)
-
-    def _seen_before(self, node: yaml.Node) -> bool:
-        """Count `node` as walked; True (and `shared`) when it was walked already."""
-        if id(node) in self._seen:
-            self.shared = True
-            return True
-        self._seen.add(id(node))
-        return False
-
-    def _push(
-        self,
-        stack: list[tuple[KeyPath | None, yaml.Node]],
-        key_path: KeyPath | None,
-        node: yaml.Node,
-    ) -> None:
-        if isinstance(node, yaml.ScalarNode):
-            self._seen_before(node)
-        else:
-            stack.append((key_path, node))
-
-    def _bad_key(self, path: str, key: yaml.Node, first_line: int) -> None:
-        if self.bad_key is None:
-            mark = key.start_mark
-            self.bad_key = Place(path, mark.line + first_line, mark.column + 1).error(
-                "a YAML key must be a plain name, not a list or mapping"
-            )
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [child for pair in node.value for child in pair]
-    return []
-
-
-def expanded_size(root: yaml.Node, limit: int = MAX_EXPANDED_NODES) -> int:
-    """How many nodes the document has once every alias is expanded.
-
-    An iterative post-order walk, memoised per node, so it is linear in the YAML text even for
-    an alias bomb, and it stops as soon as the count passes `limit`. A recursive alias (a node
-    inside itself) expands without end, so it counts as past the limit.
-    """
-    sizes: dict[int, int] = {}
-    in_progress: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
-            if total > limit:
-                return total
-            sizes[id(node)] = total
-            in_progress.discard(id(node))
-        elif id(node) not in sizes and id(node) not in in_progress:
-            in_progress.add(id(node))
-            stack.append((node, True))
-            for child in _children(node):
-                if id(child) in in_progress:  # an ancestor: the alias is recursive
-                    return limit + 1
-                stack.append((child, False))
-    return sizes[id(root)]
-
-
-def node_places(
-    root: yaml.Node, first_line: int, lines: list[str] | None = None
-) -> tuple[dict[KeyPath, LineCol], dict[KeyPath, LineCol]]:
-    """Places of values and keys down to PLACE_DEPTH levels, keyed by their key path.
-
-    A block scalar (`a: |` then indented lines) is placed at its first content line and column,
-    not at the `|`, so that a problem inside a multi-line Markdown answer gets its own line.
-    """
-    values: dict[KeyPath, LineCol] = {}
-    keys: dict[KeyPath, LineCol] = {}
-    stack: list[tuple[KeyPath, yaml.Node]] = [((), root)]
-    while stack:
-        key_path, node = stack.pop()
-        if len(key_path) >= PLACE_DEPTH:
-            continue
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode):
-                    child = (*key_path, key.value)
-                    values[child] = _place(value, first_line, lines)
-                    keys[child] = _place(key, first_line, lines)
-                    stack.append((child, value))
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                child = (*key_path, index)
-                values[child] = _place(item, first_line, lines)
-                stack.append((child, item))
-    return values, keys
-
-
-def _place(node: yaml.Node, first_line: int, lines: list[str] | None) -> LineCol:
-    """Where a node was written; a block scalar at its first content line (see `node_places`)."""
-    mark = node.start_mark
-    if lines and isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
-        return _block_scalar_place(lines, mark.line + 1, first_line)
-    return mark.line + first_line, mark.column + 1
-
-
-def _block_scalar_place(lines: list[str], start: int, first_line: int) -> LineCol:
-    """A block scalar's first content line (0-based `start` in `lines`; YAML keeps leading blank
-    lines in the value, so line N of the value is file line `start` + N) and its indentation.
-
-    The lines are read in place, not sliced: a slice per block scalar copied the rest of the
-    file each time, quadratic in a front matter of many block scalars."""
-    for index in range(start, len(lines)):
-        text = lines[index]
-        if text.strip():
-            return start + first_line, len(text) - len(text.lstrip(" ")) + 1
-    return start + first_line, 1
 
 
 def describe(value: object) -> str:

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from sitegen.build import BuildOptions, BuildResult, build
 from sitegen.core.diagnostics import Report
-from sitegen.stages import config, parse, render
+from sitegen.stages import config, records, render
 from sitegen.stages.write import MARKER
 from tests.helpers import write_files
 from tests.security.htmlcheck import output_problems
@@ -130,7 +130,7 @@ RAW_YAML = (
     "9999-12-31T23:59:59-23:59",
     "0001-01-01T00:00:00+14:00",
 )
-EXPLAINER_FIELDS = tuple(sorted(parse.EXPLAINER_FIELDS))
+EXPLAINER_FIELDS = tuple(sorted(records.EXPLAINER_FIELDS))
 CONFIG_KEYS = tuple(sorted(config.CONFIG_KEYS))
 
 # -- text ------------------------------------------------------------------------------------------

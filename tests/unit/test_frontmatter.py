@@ -6,14 +6,13 @@ import pytest
 
 from sitegen.core.diagnostics import Diagnostic, Place
 from sitegen.stages.frontmatter import (
-    MAX_DEPTH,
-    MAX_EXPANDED_NODES,
     Document,
     decode,
     describe,
     parse_document,
     split,
 )
+from sitegen.stages.yaml_limits import MAX_DEPTH, MAX_EXPANDED_NODES
 
 PATH = "content/a.md"
 

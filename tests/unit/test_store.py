@@ -16,7 +16,8 @@ from sitegen.engine.store import BuildCache
 from sitegen.stages.config import parse_config, zone_of
 from sitegen.stages.load import Kind, SourceFile
 from sitegen.stages.markdown import ActorLink, MarkdownRenderer
-from sitegen.stages.parse import ExplainerSource, may_list_actors, parse_file
+from sitegen.stages.parse import parse_file
+from sitegen.stages.records import ExplainerSource, may_list_actors
 
 EXPLAINER = """---
 title: Grain corridor reopens

@@ -26,7 +26,7 @@ from sitegen.core.urls import SLUG_PATTERN, BaseUrl, is_external, resolve_relati
 from sitegen.stages.assemble.sources import ExplainerHead
 from sitegen.stages.assemble.tables import SiteResolver, actor_link
 from sitegen.stages.markdown import BodySections, Markdown, RenderedBody
-from sitegen.stages.parse import (
+from sitegen.stages.records import (
     ActorSource,
     ActorSpec,
     DatedSpec,

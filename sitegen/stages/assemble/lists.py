@@ -16,7 +16,7 @@ from sitegen.core.model import (
 )
 from sitegen.core.urls import BaseUrl
 from sitegen.stages.assemble.builder import Builder
-from sitegen.stages.parse import (
+from sitegen.stages.records import (
     ActorSource,
     ActorSpec,
 )

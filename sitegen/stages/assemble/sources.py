@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sitegen.core.diagnostics import Place
-from sitegen.stages.parse import (
+from sitegen.stages.records import (
     ActorSource,
     ActorSpec,
     ExplainerSource,

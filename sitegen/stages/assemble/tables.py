@@ -10,7 +10,7 @@ from sitegen.core.diagnostics import Diagnostic, Place
 from sitegen.core.urls import BaseUrl
 from sitegen.stages.assemble.sources import ExplainerHead, Sources
 from sitegen.stages.markdown import ActorLink, Markdown
-from sitegen.stages.parse import (
+from sitegen.stages.records import (
     ActorSource,
     ActorSpec,
 )
