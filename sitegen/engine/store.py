@@ -21,6 +21,7 @@ missing, stale or unreadable store only makes the build slower.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,10 +38,16 @@ if TYPE_CHECKING:  # the store is read before a build knows it must render anyth
 
 CACHE_DIR = ".sitegen-cache"
 """In the site folder; safe to delete at any time."""
-_DATA_FILE = "entries-lz4.pickle"
-"""Named anew when the layout of its entries changes (it was `build.pickle` before Markdown
-renderings were packed, `entries.pickle` while they were packed with zlib), so that another
-sitegen of the same version never misreads it."""
+_HEADER_FILE = "entries-header.pickle"
+"""The generation, the files' stat keys and the list of segments holding the entries. Named
+anew when the layout of the entries changes (it was `build.pickle`, `entries.pickle` and
+`entries-lz4.pickle` before), so that another sitegen of the same version never misreads it."""
+_SEGMENT_PREFIX = "segment-"
+_GARBAGE = 2
+"""Segments are merged once they hold this many times the entries a build used."""
+_PACKED = 100
+"""Entries counted for one packed batch of Markdown renderings (a worker packs up to a
+run's worth of them)."""
 _STAMP_FILE = "stamp.pickle"
 _PAGES_FILE = "pages.pickle"
 
@@ -90,6 +97,9 @@ class BuildCache:
         self.pages: dict[str, Any] = {}
         """The last successful build's page records, which describe the output it left."""
         self.fresh = Fresh()
+        self._segments: list[str] = []
+        self._written = 0
+        """Entries in the segments, replaced or not: what merging them would drop is the rest."""
 
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
@@ -97,14 +107,20 @@ class BuildCache:
         pages = read_signed(self.folder / _PAGES_FILE, self._key) or [{}, {}]
         if self._current(pages[0]):
             self.pages = pages[1]
-        stored = read_signed(self.folder / _DATA_FILE, self._key) or [{}]
-        header = stored[0]
+        header = (read_signed(self.folder / _HEADER_FILE, self._key) or [None])[0]
         if not self._current(header):
             return
+        assert isinstance(header, dict)
+        segments: list[str] = header["segments"]
+        stored = [read_signed(self.folder / name, self._key) for name in segments]
+        if any(found is None for found in stored):  # a segment lost: start afresh
+            return
         self.stats = header["stats"]
-        for table, entries in stored[1:]:
-            found = unpack_pickle(entries) if isinstance(entries, bytes) else entries
-            self._table(table).update(found)
+        self._segments, self._written = segments, header["written"]
+        for found in stored:
+            for table, entries in found or ():
+                found_entries = unpack_pickle(entries) if isinstance(entries, bytes) else entries
+                self._table(table).update(found_entries)
 
     def _table(self, name: str) -> dict[bytes, Any]:
         tables = {"parsed": self.parsed, "markdown": self.markdown, "assembled": self.assembled}
@@ -223,32 +239,74 @@ class BuildCache:
         return found[0] if isinstance(found[0], Stamp) else None
 
     def save_entries(self, stats: dict[str, tuple[tuple[int, int, int], bytes]]) -> None:
-        """Keep the entries this build used (so the cache does not grow without end), then let
-        go of them: pages are rendered from the site model, and a big site's rendering workers
-        should not inherit a copy of the cache."""
+        """Keep the entries this build added, then let go of them all: pages are rendered from
+        the site model, and a big site's rendering workers should not inherit a copy of the
+        store.
+
+        The entries are kept in segments, each written once. A build that added a few entries
+        writes them as one new segment beside the others, so that a small edit does not write
+        the whole store again; once the segments hold more than `_GARBAGE` times the entries
+        this build used (the rest replaced or no longer used), the used ones are written
+        anew as one segment and the others deleted, so the store does not grow without end.
+        """
         used = self.fresh
-        unchanged = (
-            not used.parsed
-            and not used.markdown
-            and not used.assembled
-            and not used.packed
-            and len(used.used_parsed) == len(self.parsed)
-            and len(used.used_markdown) == len(self.markdown)
-            and len(used.used_assembled) == len(self.assembled)
-            and stats == self.stats
-        )
-        if not unchanged:
-            batches = [
-                *_batches("parsed", self.parsed, used.used_parsed | used.parsed.keys()),
-                *_batches("markdown", self.markdown, used.used_markdown | used.markdown.keys()),
-                *_batches("assembled", self.assembled, used.used_assembled | used.assembled.keys()),
-                # Last: a piece rendered again in a worker replaces its earlier rendering.
-                *(("markdown", packed) for packed in used.packed),
-            ]
-            header = {"generation": self.generation, "stats": stats}
-            write_signed(self.folder / _DATA_FILE, self._key, [header, *batches])
+        tables = {"parsed": self.parsed, "markdown": self.markdown, "assembled": self.assembled}
+        keys = {
+            "parsed": used.used_parsed | used.parsed.keys(),
+            "markdown": used.used_markdown | used.markdown.keys(),
+            "assembled": used.used_assembled | used.assembled.keys(),
+        }
+        live = sum(len(found) for found in keys.values()) + _PACKED * len(used.packed)
+        added = len(used.parsed) + len(used.markdown) + len(used.assembled) + len(used.packed)
+        if self._segments and self._written + added <= _GARBAGE * live:
+            if added or stats != self.stats:
+                fresh = {"parsed": used.parsed, "markdown": used.markdown}
+                fresh["assembled"] = used.assembled
+                self._save_segments([*self._segments], fresh, fresh.keys(), used.packed, stats)
+        else:
+            self._save_segments([], tables, keys, used.packed, stats)
         self.parsed, self.markdown, self.assembled = {}, {}, {}
         self.stats, self.fresh = stats, Fresh()
+
+    def _save_segments(
+        self,
+        kept: list[str],
+        tables: dict[str, dict[bytes, Any]],
+        keys: Iterable[str] | dict[str, set[bytes]],
+        packed: list[bytes],
+        stats: dict[str, tuple[tuple[int, int, int], bytes]],
+    ) -> None:
+        """Write one segment of the entries of `tables` whose keys are given (all of a table's
+        when `keys` names tables only), and a header listing `kept` and it; delete the
+        segments no longer listed."""
+        wanted = keys if isinstance(keys, dict) else {name: tables[name].keys() for name in keys}
+        batches = [
+            *(
+                batch
+                for name, found in wanted.items()
+                for batch in _batches(name, tables[name], found)
+            ),
+            # Last: a piece rendered again in a worker replaces its earlier rendering.
+            *(("markdown", entries) for entries in packed),
+        ]
+        written = sum(len(entries) for _name, entries in batches if isinstance(entries, dict))
+        written += _PACKED * len(packed)
+        if batches:
+            name = f"{_SEGMENT_PREFIX}{secrets.token_hex(8)}.pickle"
+            write_signed(self.folder / name, self._key, batches)
+            kept.append(name)
+            self._written = (self._written if len(kept) > 1 else 0) + written
+        header = {
+            "generation": self.generation,
+            "stats": stats,
+            "segments": kept,
+            "written": self._written,
+        }
+        write_signed(self.folder / _HEADER_FILE, self._key, [header])
+        self._segments = kept
+        for old in self.folder.glob(f"{_SEGMENT_PREFIX}*"):
+            if old.name not in kept:
+                old.unlink(missing_ok=True)
 
     def save_pages(self) -> None:
         """Keep this build's page records, once its output is in place."""

@@ -12,7 +12,7 @@ from sitegen.core.urls import BaseUrl
 from sitegen.engine.compact import ExplainerOutline
 from sitegen.engine.fingerprints import markdown_key
 from sitegen.engine.markdown_memo import CachedMarkdown
-from sitegen.engine.store import BuildCache
+from sitegen.engine.store import CACHE_DIR, BuildCache
 from sitegen.stages.config import parse_config, zone_of
 from sitegen.stages.load import Kind, SourceFile
 from sitegen.stages.markdown import ActorLink, MarkdownRenderer
@@ -125,3 +125,47 @@ def test_a_later_build_counts_only_the_bodies_it_has_no_rendering_of(tmp_path: P
         body.text, path=rendered.path, first_line=body.place.line, resolver=_Resolver()
     )
     assert cache.unrendered([rendered, other]) == 1
+
+
+def _saved(tmp_path: Path, entries: dict[bytes, str], used: set[bytes]) -> BuildCache:
+    """A store as a build leaves it: loaded, `used` looked up, `entries` added, saved."""
+    cache = BuildCache(tmp_path, b"generation")
+    cache.load()
+    for key in used:
+        assert cache.get_parsed(key) is not None
+    for key, value in entries.items():
+        cache.put_parsed(key, value)
+    cache.save_entries({})
+    return cache
+
+
+def _segments(tmp_path: Path) -> list[str]:
+    return sorted(path.name for path in (tmp_path / CACHE_DIR).glob("segment-*"))
+
+
+def test_a_small_change_adds_a_segment_and_garbage_is_merged_away(tmp_path: Path) -> None:
+    first = {f"key{n}".encode(): f"value {n}" for n in range(10)}
+    _saved(tmp_path, first, set())
+    assert len(_segments(tmp_path)) == 1
+
+    _saved(tmp_path, {b"key0": "value 0, edited"}, set(first) - {b"key0"})
+    assert len(_segments(tmp_path)) == 2  # the edit alone, beside the first segment
+
+    read = BuildCache(tmp_path, b"generation")
+    read.load()
+    assert read.parsed == {**first, b"key0": "value 0, edited"}
+
+    _saved(tmp_path, {b"key10": "value 10"}, {b"key1"})  # most entries no longer used
+    assert len(_segments(tmp_path)) == 1
+    read = BuildCache(tmp_path, b"generation")
+    read.load()
+    assert read.parsed == {b"key1": "value 1", b"key10": "value 10"}
+
+
+def test_a_lost_segment_empties_the_store(tmp_path: Path) -> None:
+    _saved(tmp_path, {b"key": "value"}, set())
+    _saved(tmp_path, {b"other": "value"}, {b"key"})
+    (tmp_path / CACHE_DIR / _segments(tmp_path)[0]).unlink()
+    read = BuildCache(tmp_path, b"generation")
+    read.load()
+    assert read.parsed == {}
