@@ -7,24 +7,26 @@ version are part of the store's generation, so a change to any of them starts fr
 store; the rest is recorded per page when it is rendered:
 
 - `inputs`: a fingerprint of the job and its variables, taken by value;
-- `reads` and `values`: the path of every read it made of the site (`sitegen.engine.reads`),
-  and one fingerprint of the values they gave;
+- `reads`: the path of every read it made of the site (`sitegen.engine.reads`);
 - `output`: the size, time and inode of the file written.
 
-On the next build a page whose inputs are equal, whose reads all give the same values of the
-new site, and whose previous output file is still the one written, is not rendered: the
-previous file is linked into the new output (`Staging.keep`). Any doubt renders it again.
+What each read gave is kept once for the whole site, not once per page (`ReadValues`): pages
+share most of their reads (the settings, the navigation), and every page of a successful build
+was made from the site of that build, so one fingerprint per path describes them all. On the
+next build a page whose inputs are equal, whose reads all give the same values of the new site,
+and whose previous output file is still the one written, is not rendered: the previous file is
+linked into the new output (`Staging.keep`). Any doubt renders it again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sitegen.core.model import Explainer, Site
+from sitegen.core.model import ActorEntry, Explainer, Pager, QuoteIn, Site, Topic
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
 from sitegen.engine.pickling import ByValuePickler, Reducer
@@ -49,9 +51,12 @@ class PageRecord:
     """The fingerprint of its job and variables."""
     reads: tuple[tuple[Any, ...], ...]
     """The path of every read it made of the site, in order."""
-    values: bytes
-    """The fingerprint of the values those reads gave."""
     output: FileKey
+
+
+ReadValues = dict[tuple[Any, ...], bytes]
+"""Path of a read of the site -> the fingerprint of the value it gave, for every read of every
+page of one build."""
 
 
 class Fingerprints:
@@ -73,9 +78,10 @@ class Fingerprints:
         return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
 
     def _reducers(self, root: object) -> dict[type, Reducer]:
-        """Explainers by their fingerprint (except `root` itself, being fingerprinted)."""
+        """Explainers by their fingerprint (except `root` itself, being fingerprinted), and the
+        lists that hold many of them by one fingerprint of theirs."""
         plain: Reducer = _by_fields if isinstance(root, Explainer) else self._shared
-        return {PackedExplainer: _packed, Explainer: plain}
+        return {PackedExplainer: _packed, Explainer: plain, **_LISTS}
 
     def _shared(self, obj: object) -> tuple[Any, ...]:
         known = self._known.get(id(obj))
@@ -88,6 +94,31 @@ def _packed(obj: PackedExplainer) -> tuple[Any, ...]:
     return Print, (obj.fingerprint(),)
 
 
+def _folded(obj: object) -> tuple[Any, ...]:
+    """A list page's value (a pager, topic or actor entry) with each tuple of packed explainers,
+    and the explainers of a tuple of quotes, as one fingerprint of theirs: an actor page lists
+    hundreds of explainers, and one call per explainer cost more than the rest of the page."""
+    return type(obj), tuple(_fold(getattr(obj, item.name)) for item in fields(obj))  # type: ignore[arg-type]
+
+
+def _fold(value: object) -> object:
+    if type(value) is not tuple or not value:
+        return value
+    if all(type(item) is PackedExplainer for item in value):
+        return Print(_joined(item._print for item in value))
+    if all(type(item) is QuoteIn and type(item.explainer) is PackedExplainer for item in value):
+        quotes = tuple(item.quote for item in value)
+        return quotes, Print(_joined(item.explainer._print for item in value))
+    return value
+
+
+def _joined(prints: Iterable[bytes]) -> bytes:
+    return hashlib.blake2b(b"".join(prints), digest_size=16).digest()
+
+
+_LISTS: dict[type, Reducer] = {Pager: _folded, Topic: _folded, ActorEntry: _folded}
+
+
 def _by_fields(obj: Explainer) -> tuple[Any, ...]:
     return Explainer, tuple(getattr(obj, item.name) for item in fields(Explainer))
 
@@ -96,26 +127,31 @@ class PageRecorder:
     """Renders a build's pages into `staging`, each only when its record says it may have
     changed, and hands every page's record to `note` (the store's, from any process).
 
-    `previous` is the last successful build's records (empty after a change of generation).
-    `prepare` is the engine's last word on a page's variables before it renders
-    (`sitegen.engine.compact.Compactor.prepare`).
+    `previous` is the last successful build's records (empty after a change of generation)
+    and `read_before` what their reads gave then; `note_reads` is told what the reads of the
+    pages of this build give. `prepare` is the engine's last word on a page's variables before
+    it renders (`sitegen.engine.compact.Compactor.prepare`).
     """
 
     def __init__(
         self,
         site: Site,
-        previous: dict[str, PageRecord],
+        previous: tuple[dict[str, PageRecord], ReadValues],
         staging: Staging,
         note: Callable[[str, PageRecord], None],
+        note_reads: Callable[[ReadValues], None],
         prepare: Callable[[PageJob], PageJob],
     ) -> None:
         self.site = site
-        self.previous = previous
+        self.previous, self.read_before = previous
         self.staging = staging
         self.note = note
+        self.note_reads = note_reads
         self.prepare = prepare
         self.prints = Fingerprints()
         self._untraced: set[int] = set()
+        self._read_now: dict[tuple[Any, ...], bytes | None] = {}
+        """What each path read so far gives of this build's site (None: it leads nowhere)."""
         self._paths: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         """One object for each path of reads, which most pages repeat."""
 
@@ -140,18 +176,37 @@ class PageRecorder:
         if output is not None and output.data is not None:
             written = self.staging.put(job.path, output.data)
             paths = tuple(self._paths.setdefault(path, path) for path in reads)
-            values = self.prints.of(tuple(reads.values()))
-            self.note(job.path, PageRecord(inputs, paths, values, written))
+            fresh = {
+                path: self.prints.of(value)
+                for path, value in reads.items()
+                if self._read_now.get(path) is None
+            }
+            self._read_now.update(fresh)
+            self.note_reads(fresh)
+            self.note(job.path, PageRecord(inputs, paths, written))
         return None
 
     def _reads_hold(self, record: PageRecord) -> bool:
-        """Whether every read of the record gives the same value of this build's site."""
-        roots = {"site": self.site}
+        """Whether every read of the record gives the value it gave in the last build; each
+        path is read once per process, however many pages made it."""
+        before = self.read_before
+        for path in record.reads:
+            now = self._read_now.get(path, _UNREAD)
+            if now is _UNREAD:
+                now = self._read_again(path)
+            if now is None or now != before.get(path):
+                return False
+        return True
+
+    def _read_again(self, path: tuple[Any, ...]) -> bytes | None:
         try:
-            values = tuple(read_again(roots, path) for path in record.reads)
+            value = read_again({"site": self.site}, path)
         except Exception:  # a path that no longer leads anywhere (a shorter list)
-            return False
-        return self.prints.of(values) == record.values
+            self._read_now[path] = None
+            return None
+        now = self._read_now[path] = self.prints.of(value)
+        self.note_reads({path: now})
+        return now
 
     def _untrace_helpers(self, renderer: Renderer) -> None:
         """The metadata helpers get real values (`untraced`): they read only the site's
@@ -162,6 +217,9 @@ class PageRecorder:
             env.globals.update(
                 {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
             )
+
+
+_UNREAD: Any = object()
 
 
 def _job_inputs(job: PageJob) -> tuple[object, ...]:

@@ -125,7 +125,10 @@ class Engine:
         if self.store and not any_import_without_context(files.templates):
             store = self.store
             prepare = self.compactor.prepare
-            recorder = PageRecorder(site, store.pages, staging, store.note_page, prepare)
+            previous = store.pages, store.read_values
+            recorder = PageRecorder(
+                site, previous, staging, store.note_page, store.note_reads, prepare
+            )
             render_page = recorder.render
         counts = _Counts(staging)
         jobs = len(site.explainers) + len(site.actors)

@@ -49,7 +49,8 @@ _PACKED = 100
 """Entries counted for one packed batch of Markdown renderings (a worker packs up to a
 run's worth of them)."""
 _STAMP_FILE = "stamp.pickle"
-_PAGES_FILE = "pages.pickle"
+_PAGES_FILE = "page-records.pickle"
+"""Named anew when the records' layout changes (it was `pages.pickle`)."""
 
 T = TypeVar("T")
 
@@ -80,6 +81,8 @@ class Fresh:
     """Markdown renderings only kept to be saved, as compressed pickles of entries."""
     pages: dict[str, Any] = field(default_factory=dict)
     """Output path -> what the page was made from (`sitegen.engine.pages.PageRecord`)."""
+    read_values: dict[tuple[Any, ...], bytes] = field(default_factory=dict)
+    """What the pages' reads of the site gave (`sitegen.engine.pages.ReadValues`)."""
 
 
 class BuildCache:
@@ -96,6 +99,8 @@ class BuildCache:
         self.stats: dict[str, tuple[tuple[int, int, int], bytes]] = {}
         self.pages: dict[str, Any] = {}
         """The last successful build's page records, which describe the output it left."""
+        self.read_values: dict[tuple[Any, ...], bytes] = {}
+        """What the reads of those pages gave."""
         self.fresh = Fresh()
         self._segments: list[str] = []
         self._written = 0
@@ -104,9 +109,9 @@ class BuildCache:
     def load(self) -> None:
         """Read the stored entries: only once the stamp has shown that a build is needed, and
         before workers fork, so that they share one copy."""
-        pages = read_signed(self.folder / _PAGES_FILE, self._key) or [{}, {}]
+        pages = read_signed(self.folder / _PAGES_FILE, self._key) or [{}, {}, {}]
         if self._current(pages[0]):
-            self.pages = pages[1]
+            self.pages, self.read_values = pages[1], pages[2]
         header = (read_signed(self.folder / _HEADER_FILE, self._key) or [None])[0]
         if not self._current(header):
             return
@@ -228,9 +233,13 @@ class BuildCache:
         self.fresh.used_assembled |= fresh.used_assembled
         self.fresh.packed += fresh.packed
         self.fresh.pages.update(fresh.pages)
+        self.fresh.read_values.update(fresh.read_values)
 
     def note_page(self, path: str, record: object) -> None:
         self.fresh.pages[path] = record
+
+    def note_reads(self, values: dict[tuple[Any, ...], bytes]) -> None:
+        self.fresh.read_values.update(values)
 
     # the stamp
 
@@ -311,7 +320,8 @@ class BuildCache:
     def save_pages(self) -> None:
         """Keep this build's page records, once its output is in place."""
         header = {"generation": self.generation}
-        write_signed(self.folder / _PAGES_FILE, self._key, [header, self.fresh.pages])
+        fresh = self.fresh
+        write_signed(self.folder / _PAGES_FILE, self._key, [header, fresh.pages, fresh.read_values])
 
     def save_stamp(self, stamp: Stamp | None) -> None:
         """Record a successful build (None: the last build failed, so the next one must run)."""
