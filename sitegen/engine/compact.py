@@ -21,6 +21,7 @@ twice, and zlib cost several times more (docs/performance.md).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import sys
 from dataclasses import dataclass, fields, replace
@@ -205,15 +206,24 @@ class Compactor:
 
     def __init__(self) -> None:
         self._shared: dict[Any, Any] = {}
+        self._kept: dict[int, PackedExplainer] = {}
+        """Explainers already kept by the build's own process, by identity: `assemble` hands
+        each over twice (where it is built and where it is gathered), and when both are here
+        that is the same object. Workers note none: they hand theirs on and let go of them."""
+        self._process = os.getpid()
 
     def keep(self, explainer: Explainer) -> Explainer:
         """The explainer packed (if it is not yet), its repeated values replaced by the build's
         one copy of each."""
+        if self._kept.get(id(explainer)) is explainer:
+            return explainer
         packed = (
             explainer if isinstance(explainer, PackedExplainer) else PackedExplainer.of(explainer)
         )
         for name in _SHARED_FIELDS:
             object.__setattr__(packed, name, self._one_copy(getattr(packed, name)))
+        if os.getpid() == self._process:
+            self._kept[id(packed)] = packed
         return packed
 
     def prepare(self, job: PageJob) -> PageJob:

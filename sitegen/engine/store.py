@@ -102,6 +102,8 @@ class BuildCache:
         self.read_values: dict[tuple[Any, ...], bytes] = {}
         """What the reads of those pages gave."""
         self.fresh = Fresh()
+        self._seen: dict[str, tuple[int, int, int] | None] = {}
+        """Each content file's stat key as `inputs_key` found it: one stat per file a build."""
         self._segments: list[str] = []
         self._written = 0
         """Entries in the segments, replaced or not: what merging them would drop is the rest."""
@@ -140,7 +142,8 @@ class BuildCache:
         parts: list[bytes | str] = [self.generation, str(out.resolve()), str(strict)]
         root = str(files.root)
         for file in files.content:
-            parts += [file.path, repr(stat_key(os.path.join(root, file.path)))]
+            found = self._seen[file.path] = stat_key(os.path.join(root, file.path))
+            parts += [file.path, repr(found)]
         for path, source in files.static.items():
             parts += [path, str(source), repr(stat_key(source))]
         return digest(*parts)
@@ -151,7 +154,7 @@ class BuildCache:
         self, path: str, real: Path | str
     ) -> tuple[bytes | None, tuple[int, int, int] | None]:
         """The content key of a file whose stat key is unchanged since it was last hashed."""
-        key = stat_key(real)
+        key = self._seen[path] if path in self._seen else stat_key(real)
         known = self.stats.get(path)
         if key is not None and known is not None and known[0] == key:
             return known[1], key

@@ -203,14 +203,19 @@ def job_weight(job: PageJob) -> float:
 def site_environment(site: Site, templates: dict[str, str]) -> jinja2.Environment:
     """The Jinja environment with the site-wide globals every template receives."""
     env = make_environment(templates)
-    base = site.config.base_url
-    env.globals.update(
-        site=site,
-        link=base.link,
-        absolute=site.absolute,
-        asset=lambda path: base.link(f"static/{path}"),
-    )
+    env.globals.update(site=site, **site_helpers(site))
     return env
+
+
+def site_helpers(site: Site) -> dict[str, Callable[..., str]]:
+    """The helpers every template gets besides `site` and the metadata ones: links that honour
+    the site's `base_url`."""
+    base = site.config.base_url
+    return {
+        "link": base.link,
+        "absolute": site.absolute,
+        "asset": lambda path: base.link(f"static/{path}"),
+    }
 
 
 def page_jobs(site: Site) -> Iterator[PageJob]:
