@@ -29,6 +29,7 @@ from typing import Any
 from sitegen.core.model import ActorEntry, Explainer, Pager, QuoteIn, Site, Topic
 from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
+from sitegen.engine.fingerprints import digest
 from sitegen.engine.pickling import ByValuePickler, Reducer
 from sitegen.engine.reads import Reads, Traced, read_again, untraced
 from sitegen.stages import metadata
@@ -154,19 +155,32 @@ class PageRecorder:
         """What each path read so far gives of this build's site (None: it leads nowhere)."""
         self._paths: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         """One object for each path of reads, which most pages repeat."""
+        self._held: set[str] = set()
+        """Pages whose previous output `keep_unchanged` kept."""
+        self._inputs: dict[str, bytes] = {}
+        """The inputs fingerprint of each page `keep_unchanged` left to render."""
+
+    def keep_unchanged(self, jobs: Iterable[PageJob]) -> int:
+        """Keep the previous output of every page of `jobs` whose record holds, here, before
+        any page is rendered: how many pages are left to render then decides how many
+        processes rendering them pays for (after a small edit, none). Returns that number."""
+        left = 0
+        for job in jobs:
+            inputs = self._inputs_of(job)
+            if self._keep(job, inputs):
+                self._held.add(job.path)
+            else:
+                self._inputs[job.path] = inputs
+                left += 1
+        return left
 
     def render(self, renderer: Renderer, job: PageJob) -> Output | None:
         """Write the page, or keep its previous output; None either way (and when its template
         failed, which the renderer notes)."""
-        inputs = self.prints.of(_job_inputs(job))
-        known = self.previous.get(job.path)
-        if (
-            known is not None
-            and known.inputs == inputs
-            and self._reads_hold(known)
-            and self.staging.keep(job.path, known.output)
-        ):
-            self.note(job.path, known)
+        if job.path in self._held:
+            return None
+        inputs = self._inputs.get(job.path) or self._inputs_of(job)
+        if self._keep(job, inputs):
             return None
         self._untrace_helpers(renderer)
         reads: Reads = {}
@@ -185,6 +199,30 @@ class PageRecorder:
             self.note_reads(fresh)
             self.note(job.path, PageRecord(inputs, paths, written))
         return None
+
+    def _inputs_of(self, job: PageJob) -> bytes:
+        """The fingerprint of the job and its variables. An explainer's page, nearly every page
+        of a site, holds its explainer alone, which stands for itself by its fingerprint: the
+        job's text and that fingerprint are hashed as they are, without a pickler."""
+        explainer = job.variables.get("explainer")
+        if len(job.variables) == 1 and type(explainer) is PackedExplainer:
+            fields = (job.path, job.template, job.link, job.title, job.description, job.lang)
+            return digest(*fields, job.dir, explainer.fingerprint())
+        return self.prints.of(_job_inputs(job))
+
+    def _keep(self, job: PageJob, inputs: bytes) -> bool:
+        """Keep the page's previous output if its record shows that nothing it was made from
+        changed (and the file is still the one written); whether it did."""
+        known = self.previous.get(job.path)
+        if (
+            known is not None
+            and known.inputs == inputs
+            and self._reads_hold(known)
+            and self.staging.keep(job.path, known.output)
+        ):
+            self.note(job.path, known)
+            return True
+        return False
 
     def _reads_hold(self, record: PageRecord) -> bool:
         """Whether every read of the record gives the value it gave in the last build; each

@@ -36,7 +36,7 @@ from sitegen.stages.load import SiteFiles, SourceFile, read_source
 from sitegen.stages.markdown import MarkdownRenderer
 from sitegen.stages.parse import parse_file
 from sitegen.stages.records import ExplainerSource, ParsedSource
-from sitegen.stages.render import Renderer, render_into
+from sitegen.stages.render import Renderer, page_jobs, render_into
 from sitegen.stages.search import search_outputs_of_folder
 from sitegen.stages.share import share_images
 from sitegen.stages.write import Staging
@@ -122,6 +122,7 @@ class Engine:
         template imports macros without context (`templates`): then every page is rendered and
         none recorded."""
         render_page = self._plain_page
+        jobs = len(site.explainers) + len(site.actors)
         if self.store and not any_import_without_context(files.templates):
             store = self.store
             prepare = self.compactor.prepare
@@ -129,9 +130,10 @@ class Engine:
             recorder = PageRecorder(
                 site, previous, staging, store.note_page, store.note_reads, prepare
             )
+            if store.pages:
+                jobs = recorder.keep_unchanged(page_jobs(site))
             render_page = recorder.render
         counts = _Counts(staging)
-        jobs = len(site.explainers) + len(site.actors)
         problems = render_into(
             site,
             files.templates,

@@ -78,7 +78,9 @@ class Staging:
         _remove(self.folder)
         self.folder.mkdir()
         (self.folder / MARKER).write_bytes(MARKER_TEXT)
-        self._made: set[Path] = {self.folder}
+        self._out_text, self._folder_text = str(self.out), str(self.folder)
+        self._made: set[str] = {self._folder_text}
+        """Folders of the new output made so far."""
         self.count = 0
         self.reused = 0
 
@@ -104,14 +106,16 @@ class Staging:
 
     def keep(self, path: str, expected: FileKey) -> bool:
         """Link the previous build's file at `path` as it is, if it is still the very file
-        written then (same size, time and inode); False, and nothing done, if not."""
-        previous = self.out / path
+        written then (same size, time and inode); False, and nothing done, if not.
+
+        Called for nearly every page of a rebuild after a small edit, so it works on plain
+        strings, not `Path` objects."""
+        previous = os.path.join(self._out_text, path)
         try:
             if _file_key(os.lstat(previous)) != expected:
                 return False
+            os.link(previous, self._target(path))
         except OSError:
-            return False
-        if not _link(previous, self._target(path)):
             return False
         self.count += 1
         self.reused += 1
@@ -144,11 +148,13 @@ class Staging:
         _remove(self.folder)
         _remove_stale(self.out)
 
-    def _target(self, path: str) -> Path:
-        target = self.folder / path
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
+    def _target(self, path: str) -> str:
+        """Where `path` goes in the new output, its folder made."""
+        target = os.path.join(self._folder_text, path)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
         return target
 
 
@@ -156,7 +162,7 @@ def _file_key(info: os.stat_result) -> FileKey:
     return info.st_size, info.st_mtime_ns, info.st_ino
 
 
-def _link(previous: Path, target: Path) -> bool:
+def _link(previous: Path, target: str) -> bool:
     """Hard-link the previous output's file; False where the file system cannot."""
     try:
         os.link(previous, target)
