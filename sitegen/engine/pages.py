@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -157,29 +157,24 @@ class PageRecorder:
         """One object for each path of reads, which most pages repeat."""
         self._held: set[str] = set()
         """Pages whose previous output `keep_unchanged` kept."""
-        self._inputs: dict[str, bytes] = {}
-        """The inputs fingerprint of each page `keep_unchanged` left to render."""
 
-    def keep_unchanged(self, jobs: Iterable[PageJob]) -> int:
-        """Keep the previous output of every page of `jobs` whose record holds, here, before
-        any page is rendered: how many pages are left to render then decides how many
-        processes rendering them pays for (after a small edit, none). Returns that number."""
-        left = 0
-        for job in jobs:
-            inputs = self._inputs_of(job)
-            if self._keep(job, inputs):
-                self._held.add(job.path)
-            else:
-                self._inputs[job.path] = inputs
-                left += 1
-        return left
+    def keep_unchanged(self, jobs: Sequence[PageJob]) -> list[str]:
+        """Keep the previous output of every page of `jobs` whose record holds, before any
+        page is rendered (in any process): how many pages are left to render then decides how
+        many processes rendering them pays for (after a small edit, none). Returns the pages
+        kept, for `held` in the process that renders."""
+        return [job.path for job in jobs if self._keep(job, self._inputs_of(job))]
+
+    def held(self, paths: Iterable[str]) -> None:
+        """Pages kept by `keep_unchanged`, here or in a worker: `render` skips them."""
+        self._held.update(paths)
 
     def render(self, renderer: Renderer, job: PageJob) -> Output | None:
         """Write the page, or keep its previous output; None either way (and when its template
         failed, which the renderer notes)."""
         if job.path in self._held:
             return None
-        inputs = self._inputs.get(job.path) or self._inputs_of(job)
+        inputs = self._inputs_of(job)
         if self._keep(job, inputs):
             return None
         self._untrace_helpers(renderer)

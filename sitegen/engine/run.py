@@ -122,7 +122,8 @@ class Engine:
         template imports macros without context (`templates`): then every page is rendered and
         none recorded."""
         render_page = self._plain_page
-        jobs = len(site.explainers) + len(site.actors)
+        counts = _Counts(staging)
+        workers = worker_count(len(site.explainers) + len(site.actors))
         if self.store and not any_import_without_context(files.templates):
             store = self.store
             prepare = self.compactor.prepare
@@ -130,21 +131,31 @@ class Engine:
             recorder = PageRecorder(
                 site, previous, staging, store.note_page, store.note_reads, prepare
             )
-            if store.pages:
-                jobs = recorder.keep_unchanged(page_jobs(site))
             render_page = recorder.render
-        counts = _Counts(staging)
+            if store.pages:
+                workers = self._keep_unchanged(recorder, site, counts)
         problems = render_into(
             site,
             files.templates,
             files.template_paths,
             files.static,
             staging.add,
-            self._runner(worker_count(jobs), counts=counts),
+            self._runner(workers, counts=counts),
             on_progress,
             render_page,
         )
         return problems, counts.count, counts.reused
+
+    def _keep_unchanged(self, recorder: PageRecorder, site: Site, counts: _Counts) -> int:
+        """Keep every page whose record holds (`PageRecorder.keep_unchanged`), in as many
+        processes as checking them all pays for; how many processes rendering the pages left
+        pays for."""
+        every = list(page_jobs(site))
+        left = len(every)
+        for kept in self._runner(worker_count(left), counts=counts)(recorder.keep_unchanged, every):
+            recorder.held(kept)
+            left -= len(kept)
+        return worker_count(left)
 
     def _plain_page(self, renderer: Renderer, job: PageJob) -> Output | None:
         return renderer.page(self.compactor.prepare(job))
