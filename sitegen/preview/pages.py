@@ -34,6 +34,7 @@ from sitegen.stages.render import (
     make_environment,
     page_jobs,
     plain_jobs,
+    site_helpers,
     topic_jobs,
 )
 
@@ -204,16 +205,13 @@ class PageRenderer:
         return {name for name, used in uses.items() if used & changed} | changed
 
     def _environment(self, site: Site) -> jinja2.Environment:
-        """The environment, with the globals `render_site` gives templates for this site."""
+        """The environment, with the globals `render_site` gives templates for this site; the
+        helpers get real values (`untraced`): they read only the settings, and a change of
+        settings renders every page again."""
         env = self._env
         assert env is not None
-        base = site.config.base_url
-        env.globals.update(
-            site=site,
-            link=untraced(base.link),
-            absolute=untraced(site.absolute),
-            asset=untraced(lambda path: base.link(f"static/{path}")),
-        )
+        env.globals["site"] = site
+        env.globals.update({name: untraced(helper) for name, helper in site_helpers(site).items()})
         return env
 
 
