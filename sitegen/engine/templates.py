@@ -56,4 +56,10 @@ def parser() -> jinja2.Environment:
 
 
 def any_import_without_context(templates: dict[str, str]) -> bool:
-    return any(template_facts(text).imports_without_context for text in templates.values())
+    """Whether any template imports macros without context. Only a template that says
+    "import" can, so only those are parsed: a build asks this every time."""
+    return any(
+        template_facts(text).imports_without_context
+        for text in templates.values()
+        if "import" in text
+    )
