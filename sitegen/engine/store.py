@@ -1,11 +1,12 @@
 """The build cache in `<site>/.sitegen-cache/`: what an earlier build already worked out.
 
-Four things are kept, so that a rebuild redoes only what an edit invalidated:
+Five things are kept, so that a rebuild redoes only what an edit invalidated:
 
 - parsed front matter: each content file's source record and problems, keyed by a hash of its
   path and bytes (a file whose size and modification time are unchanged is not even read);
 - rendered Markdown (`markdown_memo`): each piece's HTML with every question it asked the rest
   of the site and the answers, reused only while the site answers the same;
+- assembled explainers (`assembled`), keyed by their record, URL and the site-wide tables;
 - page records (`pages`): what each page of the last successful build was made from and the
   file it was written to, so that a build renders only the pages an edit reaches;
 - a stamp of the last successful build: every input's size and time, the output folder's
@@ -14,7 +15,8 @@ Four things are kept, so that a rebuild redoes only what an edit invalidated:
 Everything is invalidated by sitegen's version, the settings, the templates and the options
 that change output (`--base-url`, `--drafts`): they form the cache's *generation*.
 
-Its files are signed (`signed`), so nothing planted in a site folder is ever unpickled; a
+The first three are entries, kept in segments written once (`save_entries`). Its files are
+signed (`signed`), so nothing planted in a site folder is ever unpickled; a
 missing, stale or unreadable store only makes the build slower.
 """
 
