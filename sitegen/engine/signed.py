@@ -70,10 +70,13 @@ def read_signed(path: Path, key: bytes | None) -> list[Any] | None:
     mac, payload = data[:_MAC_SIZE], memoryview(data)[_MAC_SIZE:]
     if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(key, payload)):
         return None
-    stream = io.BytesIO(payload)
+    # A stream over `data` itself, not over `payload`: BytesIO shares a bytes object it starts
+    # from but copies any other buffer, and a store segment is tens of megabytes.
+    stream = io.BytesIO(data)
+    stream.seek(_MAC_SIZE)
     values = []
     try:
-        while stream.tell() < len(payload):
+        while stream.tell() < len(data):
             values.append(pickle.load(stream))
     except Exception:  # a version skew inside a signed file: treat as no cache
         return None
