@@ -31,9 +31,8 @@ from sitegen.core.outputs import Output, PageJob
 from sitegen.engine.compact import PackedExplainer
 from sitegen.engine.fingerprints import digest
 from sitegen.engine.pickling import ByValuePickler, Reducer
-from sitegen.engine.reads import Reads, Traced, read_again, untraced
-from sitegen.stages import metadata
-from sitegen.stages.render import Renderer
+from sitegen.engine.reads import Reads, Traced, read_again, untraced_helpers
+from sitegen.stages.render import Renderer, metadata_helpers
 from sitegen.stages.write import FileKey, Staging
 
 
@@ -157,6 +156,8 @@ class PageRecorder:
         """One object for each path of reads, which most pages repeat."""
         self._held: set[str] = set()
         """Pages whose previous output `keep_unchanged` kept."""
+        self._checked = False
+        """Whether `keep_unchanged` has checked every page's record."""
 
     def keep_unchanged(self, jobs: Sequence[PageJob]) -> list[str]:
         """Keep the previous output of every page of `jobs` whose record holds, before any
@@ -166,8 +167,10 @@ class PageRecorder:
         return [job.path for job in jobs if self._keep(job, self._inputs_of(job))]
 
     def held(self, paths: Iterable[str]) -> None:
-        """Pages kept by `keep_unchanged`, here or in a worker: `render` skips them."""
+        """Pages kept by `keep_unchanged`, here or in a worker: `render` skips them, and
+        renders every other page without checking its record again."""
         self._held.update(paths)
+        self._checked = True
 
     def render(self, renderer: Renderer, job: PageJob) -> Output | None:
         """Write the page, or keep its previous output; None either way (and when its template
@@ -175,7 +178,7 @@ class PageRecorder:
         if job.path in self._held:
             return None
         inputs = self._inputs_of(job)
-        if self._keep(job, inputs):
+        if not self._checked and self._keep(job, inputs):
             return None
         self._untrace_helpers(renderer)
         reads: Reads = {}
@@ -247,9 +250,7 @@ class PageRecorder:
         env = renderer.env
         if id(env) not in self._untraced:
             self._untraced.add(id(env))
-            env.globals.update(
-                {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
-            )
+            env.globals.update(untraced_helpers(metadata_helpers()))
 
 
 _UNREAD: Any = object()

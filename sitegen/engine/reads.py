@@ -11,7 +11,7 @@ store (`sitegen.engine.pages`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -155,3 +155,8 @@ def untraced(function: Callable[..., Any]) -> Callable[..., Any]:
         return function(*map(real, args), **{name: real(v) for name, v in kwargs.items()})
 
     return call
+
+
+def untraced_helpers(helpers: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
+    """Each of `helpers` (template globals) as `untraced` makes it."""
+    return {name: untraced(helper) for name, helper in helpers.items()}

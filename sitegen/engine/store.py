@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -274,9 +274,13 @@ class BuildCache:
         added = len(used.parsed) + len(used.markdown) + len(used.assembled) + len(used.packed)
         if self._segments and self._written + added <= _GARBAGE * live:
             if added or stats != self.stats:
-                fresh = {"parsed": used.parsed, "markdown": used.markdown}
-                fresh["assembled"] = used.assembled
-                self._save_segments([*self._segments], fresh, fresh.keys(), used.packed, stats)
+                fresh = {
+                    "parsed": used.parsed,
+                    "markdown": used.markdown,
+                    "assembled": used.assembled,
+                }
+                added_keys = {name: entries.keys() for name, entries in fresh.items()}
+                self._save_segments(self._segments, fresh, added_keys, used.packed, stats)
         else:
             self._save_segments([], tables, keys, used.packed, stats)
         self.parsed, self.markdown, self.assembled = {}, {}, {}
@@ -286,18 +290,16 @@ class BuildCache:
         self,
         kept: list[str],
         tables: dict[str, dict[bytes, Any]],
-        keys: Iterable[str] | dict[str, set[bytes]],
+        keys: Mapping[str, Iterable[bytes]],
         packed: list[bytes],
         stats: dict[str, tuple[tuple[int, int, int], bytes]],
     ) -> None:
-        """Write one segment of the entries of `tables` whose keys are given (all of a table's
-        when `keys` names tables only), and a header listing `kept` and it; delete the
-        segments no longer listed."""
-        wanted = keys if isinstance(keys, dict) else {name: tables[name].keys() for name in keys}
+        """Write one segment of the entries of `tables` under `keys`, and a header listing the
+        segments `kept` and it; delete the segments no longer listed."""
         batches = [
             *(
                 batch
-                for name, found in wanted.items()
+                for name, found in keys.items()
                 for batch in _batches(name, tables[name], found)
             ),
             # Last: a piece rendered again in a worker replaces its earlier rendering.
@@ -305,11 +307,12 @@ class BuildCache:
         ]
         written = sum(len(entries) for _name, entries in batches if isinstance(entries, dict))
         written += _PACKED * len(packed)
+        self._written = (self._written if kept else 0) + written
+        kept = list(kept)
         if batches:
             name = f"{_SEGMENT_PREFIX}{secrets.token_hex(8)}.pickle"
             write_signed(self.folder / name, self._key, batches)
             kept.append(name)
-            self._written = (self._written if len(kept) > 1 else 0) + written
         header = {
             "generation": self.generation,
             "stats": stats,

@@ -18,11 +18,10 @@ import jinja2
 from sitegen.core.diagnostics import Diagnostic
 from sitegen.core.model import Site
 from sitegen.core.outputs import PageJob
-from sitegen.engine.reads import Reads, Traced, read_again, traced, untraced
+from sitegen.engine.reads import Reads, Traced, read_again, traced, untraced_helpers
 from sitegen.engine.templates import TemplateFacts, template_facts
 from sitegen.preview.assembly import Replaced
 from sitegen.preview.site_index import Node, SiteIndex
-from sitegen.stages import metadata
 from sitegen.stages.load import SiteFiles
 from sitegen.stages.render import (
     FEED_SIZE,
@@ -32,6 +31,7 @@ from sitegen.stages.render import (
     feed_variables,
     home_jobs,
     make_environment,
+    metadata_helpers,
     page_jobs,
     plain_jobs,
     site_helpers,
@@ -191,9 +191,7 @@ class PageRenderer:
         if templates != self._env_templates or self._env is None or self._imports:
             self._env_templates = dict(templates)
             env = self._env = make_environment(templates)
-            env.globals.update(
-                {name: untraced(getattr(metadata, name)) for name in metadata.__all__}
-            )
+            env.globals.update(untraced_helpers(metadata_helpers()))
             facts = {name: template_facts(text) for name, text in templates.items()}
             self._uses = {name: _closure(facts, name) for name in templates}
             self._imports = any(found.imports_without_context for found in facts.values())
@@ -211,7 +209,7 @@ class PageRenderer:
         env = self._env
         assert env is not None
         env.globals["site"] = site
-        env.globals.update({name: untraced(helper) for name, helper in site_helpers(site).items()})
+        env.globals.update(untraced_helpers(site_helpers(site)))
         return env
 
 

@@ -107,8 +107,13 @@ def make_environment(
         auto_reload=False,
         cache_size=-1,
     )
-    env.globals.update({name: getattr(metadata, name) for name in metadata.__all__})
+    env.globals.update(metadata_helpers())
     return env
+
+
+def metadata_helpers() -> dict[str, Callable[..., Any]]:
+    """The metadata functions every template gets (`stages/metadata.py`)."""
+    return {name: getattr(metadata, name) for name in metadata.__all__}
 
 
 def render_site(
